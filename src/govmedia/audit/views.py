@@ -1,0 +1,64 @@
+from datetime import datetime, time
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from govmedia.org.permissions import require, rule
+from govmedia.reports.excel import xlsx_response
+
+from .models import Entry
+from .services import record
+
+
+@rule("audit.read")
+def _read_audit(user: Any, obj: Any) -> bool:
+    return user.has_role("auditor")
+
+
+class EntryFilter(forms.Form):
+    q = forms.CharField(label="关键词", required=False)
+    action = forms.CharField(label="事件", required=False)
+    start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def apply(self, qs: QuerySet[Entry]) -> QuerySet[Entry]:
+        if not self.is_valid():
+            return qs.none()
+        data = self.cleaned_data
+        if data["q"]:
+            qs = qs.filter(actor_name__contains=data["q"]) | qs.filter(object_repr__contains=data["q"])
+        if data["action"]:
+            qs = qs.filter(action__startswith=data["action"])
+        tz = timezone.get_current_timezone()
+        if data["start"]:
+            qs = qs.filter(at__gte=datetime.combine(data["start"], time.min, tz))
+        if data["end"]:
+            qs = qs.filter(at__lte=datetime.combine(data["end"], time.max, tz))
+        return qs
+
+
+def entries(request: HttpRequest) -> HttpResponse:
+    require(request.user, "audit.read")
+    form = EntryFilter(request.GET or None)
+    qs = form.apply(Entry.objects.all()) if request.GET else Entry.objects.all()
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/entries.html", {"form": form, "page": page})
+
+
+def export(request: HttpRequest) -> HttpResponse:
+    require(request.user, "audit.read")
+    form = EntryFilter(request.GET or None)
+    qs = form.apply(Entry.objects.all()) if request.GET else Entry.objects.all()
+    record("audit.exported", actor=request.user, request=request, after={"filter": request.GET.dict()})
+    header = ["序号", "时间", "操作人", "单位", "事件", "成功", "对象", "IP地址", "哈希"]
+    rows = (
+        [e.pk, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.unit_name, e.action,
+         "是" if e.success else "否", e.object_repr, e.ip, e.hash]
+        for e in qs.order_by("id").iterator(chunk_size=2000)
+    )
+    return xlsx_response("责任日志.xlsx", "责任日志", header, rows)

@@ -1,0 +1,64 @@
+"""Every change to units, people and roles goes through here: permission, transaction, audit."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from govmedia.audit.services import record
+
+from .models import RoleGrant, Unit, User
+from .permissions import require, rule
+
+
+@rule("org.manage")
+def _manage_org(user: Any, obj: Any) -> bool:
+    return user.has_role("sysadmin")
+
+
+UNIT_FIELDS = ("name", "short_name", "kind", "order", "is_active")
+PERSON_FIELDS = ("username", "full_name", "unit_id", "title", "mobile", "office_phone", "email", "is_active")
+
+
+def _snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def save_unit(actor: Any, unit: Unit, request: Any = None) -> Unit:
+    require(actor, "org.manage", unit)
+    with transaction.atomic():
+        before = None
+        if unit.pk:
+            before = _snapshot(Unit.objects.select_for_update().get(pk=unit.pk), UNIT_FIELDS)
+        unit.save()
+        record("org.unit_saved", actor=actor, obj=unit, before=before, after=_snapshot(unit, UNIT_FIELDS),
+               request=request)
+    return unit
+
+
+def save_person(
+    actor: Any, person: User, roles: Iterable[str], initial_password: str = "", request: Any = None
+) -> User:
+    """Create or update a person, their roles and, when given, a new initial password."""
+    require(actor, "org.manage", person)
+    roles = sorted(set(roles))
+    with transaction.atomic():
+        before = None
+        if person.pk:
+            old = User.objects.select_for_update().get(pk=person.pk)
+            before = {**_snapshot(old, PERSON_FIELDS), "roles": sorted(old.role_codes())}
+        if person.pk == actor.pk and before and sorted(before["roles"]) != roles:
+            require(actor, "org.grant_own_roles")  # nobody grants themselves a role
+        if initial_password:
+            person.set_password(initial_password)
+            person.must_change_password = True
+        elif not person.pk:
+            person.set_unusable_password()
+        person.save()
+        RoleGrant.objects.filter(user=person).exclude(role__in=roles).delete()
+        for role in roles:
+            RoleGrant.objects.get_or_create(user=person, role=role)
+        person._role_codes = set(roles)
+        after = {**_snapshot(person, PERSON_FIELDS), "roles": roles, "password_reset": bool(initial_password)}
+        record("org.person_saved", actor=actor, obj=person, before=before, after=after, request=request)
+    return person

@@ -1,0 +1,54 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .forms import PersonForm, UnitForm
+from .models import Unit, User
+from .permissions import require
+from .services import save_person, save_unit
+
+
+def units(request: HttpRequest) -> HttpResponse:
+    require(request.user, "org.manage")
+    return render(request, "org/units.html", {"units": Unit.objects.all()})
+
+
+def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(request.user, "org.manage")
+    unit = get_object_or_404(Unit, pk=pk) if pk else Unit()
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        save_unit(request.user, form.instance, request=request)
+        messages.success(request, f"单位“{unit.name}”已保存。")
+        return redirect("org:units")
+    return render(request, "org/edit.html", {"form": form, "title": "编辑单位" if pk else "新增单位"})
+
+
+def people(request: HttpRequest) -> HttpResponse:
+    require(request.user, "org.manage")
+    qs = User.objects.select_related("unit").prefetch_related("roles").order_by("unit__order", "id")
+    unit_id = request.GET.get("unit", "")
+    if unit_id.isdigit():
+        qs = qs.filter(unit_id=int(unit_id))
+    if q := request.GET.get("q", "").strip():
+        qs = qs.filter(full_name__contains=q) | qs.filter(username__contains=q)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "org/people.html", {"page": page, "units": Unit.objects.all(), "unit_id": unit_id})
+
+
+def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(request.user, "org.manage")
+    person = get_object_or_404(User, pk=pk) if pk else User()
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        save_person(
+            request.user,
+            form.instance,
+            roles=form.cleaned_data["roles"],
+            initial_password=form.cleaned_data["initial_password"],
+            request=request,
+        )
+        messages.success(request, f"人员“{person.full_name}”已保存。")
+        return redirect("org:people")
+    return render(request, "org/edit.html", {"form": form, "title": "编辑人员" if pk else "新增人员"})

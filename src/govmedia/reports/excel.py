@@ -1,0 +1,36 @@
+"""Excel output shared by every export."""
+
+from collections.abc import Iterable, Sequence
+from io import BytesIO
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    assert ws is not None
+    ws.title = sheet_title[:31]
+    ws.append(list(header))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(list(row))
+    for column, title in zip(ws.columns, header, strict=False):
+        ws.column_dimensions[column[0].column_letter].width = max(10, min(40, len(str(title)) * 2 + 4))
+    ws.freeze_panes = "A2"
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    response = HttpResponse(workbook_bytes(sheet_title, header, rows), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

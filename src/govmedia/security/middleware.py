@@ -1,0 +1,25 @@
+import secrets
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .services import DEVICE_COOKIE
+
+TWO_YEARS = 2 * 365 * 24 * 3600
+
+
+class DeviceCookieMiddleware:
+    """Gives every browser a random device id, so a sign-in from a new device can be told apart."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        existing = request.COOKIES.get(DEVICE_COOKIE, "")
+        request.device_id = existing if len(existing) == 32 else secrets.token_hex(16)  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if request.device_id != existing:  # type: ignore[attr-defined]
+            response.set_cookie(
+                DEVICE_COOKIE, request.device_id, max_age=TWO_YEARS, httponly=True, samesite="Lax"  # type: ignore[attr-defined]
+            )
+        return response

@@ -1,0 +1,32 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from govmedia.api.urls import api
+from govmedia.org.forms import ChangePasswordForm, SignInForm
+from govmedia.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
+        name="password_change",
+    ),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("org/", include("govmedia.org.urls")),
+    path("audit/", include("govmedia.audit.urls")),
+    path("calendar/", include("govmedia.calendar.urls")),
+    path("security/", include("govmedia.security.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "govmedia.web.views.error_400"
+handler403 = "govmedia.web.views.error_403"
+handler404 = "govmedia.web.views.error_404"
+handler500 = "govmedia.web.views.error_500"

@@ -1,0 +1,33 @@
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """我的待办: every capability contributes the items waiting for this person."""
+    from .todo import items_for
+
+    return render(request, "web/home.html", {"items": items_for(request.user)})
+
+
+@login_not_required
+def error_400(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+@login_not_required
+def error_403(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "您没有访问此页面的权限。"
+    return render(request, "errors/403.html", {"message": message}, status=403)
+
+
+@login_not_required
+def error_404(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+@login_not_required
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)
