@@ -7,7 +7,7 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION '责任日志只能追加，不能修改或删除 (audit_entry %)', OLD.id;
+    RAISE EXCEPTION '责任日志只能追加，不能修改或删除 (audit_entry %%)', OLD.id;
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry

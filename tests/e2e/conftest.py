@@ -1,0 +1,51 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the live test server.
+
+They run when /usr/bin/chromium exists and must run (not skip) when REQUIRE_BROWSER=1.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests make are
+# still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
+    have_browser = os.path.exists(CHROMIUM) or shutil.which("chromium")
+    for item in items:
+        if "e2e" not in item.nodeid:
+            continue
+        item.add_marker(pytest.mark.browser)
+        if not have_browser and os.environ.get("REQUIRE_BROWSER") != "1":
+            item.add_marker(pytest.mark.skip(reason="没有安装 Chromium（apt-get install chromium）"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def site(live_server: Any, transactional_db: Any) -> Iterator[str]:
+    """The live server with the demo county loaded (transactional tests start from a flushed database)."""
+    call_command("demo", stdout=StringIO(), stderr=StringIO())
+    yield live_server.url
