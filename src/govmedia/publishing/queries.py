@@ -1,0 +1,41 @@
+"""The lists people live in: waiting for my decision, waiting for my publication."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from govmedia.org.models import Unit
+
+from .models import OPEN_STEP, Post, ReviewStep
+
+
+def steps_waiting_for(user: Any) -> QuerySet[ReviewStep]:
+    """Open steps this person may decide, soonest due first (mirrors the `publishing.decide` rule)."""
+    roles = user.role_codes()
+    if not roles:
+        return ReviewStep.objects.none()
+    scope = Q(assignee_unit=user.unit_id)
+    unit = user.unit
+    if unit is not None and unit.is_county_level:
+        scope |= Q(assignee_unit__isnull=True)
+    else:
+        scope |= Q(assignee_unit__isnull=True, post__unit=user.unit_id)
+    return (
+        ReviewStep.objects.filter(OPEN_STEP, scope, assignee_role__in=roles)
+        .select_related("post__unit", "deadline")
+        .order_by("deadline__due_at", "received_at")
+    )
+
+
+def posts_to_publish(user: Any) -> QuerySet[Post]:
+    """Approved posts on accounts this person administers (the centre: the county's accounts)."""
+    qs = Post.objects.filter(status=Post.Status.APPROVED)
+    if user.has_role("center_staff"):
+        mine = qs.filter(accounts__unit__kind=Unit.Kind.COUNTY_GOV)
+        if user.has_role("unit_admin"):
+            mine = mine | qs.filter(accounts__unit=user.unit_id)
+    elif user.has_role("unit_admin"):
+        mine = qs.filter(accounts__unit=user.unit_id)
+    else:
+        return Post.objects.none()
+    return mine.distinct().select_related("publish_deadline", "unit").order_by("publish_deadline__due_at")
