@@ -1,0 +1,63 @@
+"""Who acts on which step (CONTRACT.md "Who acts"), as permission rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govmedia.org.permissions import rule
+
+from .models import Step, StepKind
+
+# The role that holds each step; 县人民政府领导 may act wherever 县政府办公室领导 does.
+STEP_ROLES: dict[str, str] = {
+    StepKind.REGISTER: "center_staff",
+    StepKind.INSTRUCT: "office_leader",
+    StepKind.TRANSFER: "center_staff",
+    StepKind.DRAFT_REPLY: "unit_admin",
+    StepKind.SIGN_OFF: "unit_leader",
+    StepKind.COMPILE: "center_staff",
+    StepKind.REVIEW: "office_leader",
+    StepKind.REPLY: "center_staff",
+    StepKind.PETITION: "center_staff",
+}
+
+
+def acting_roles(user: Any) -> set[str]:
+    """The step roles this person may hold."""
+    roles = set(user.role_codes())
+    if "county_leader" in roles:
+        roles.add("office_leader")
+    return roles
+
+
+def holds(user: Any, step: Step) -> bool:
+    if step.assignee_role not in acting_roles(user):
+        return False
+    if step.assignee_unit_id is not None:
+        return bool(user.unit_id == step.assignee_unit_id)
+    unit = user.unit
+    return bool(unit and unit.is_county_level)
+
+
+for _kind in StepKind:
+    rule(f"inquiries.{_kind.value}")(lambda user, step: step is not None and holds(user, step))
+
+
+@rule("inquiries.return")
+def _may_return(user: Any, step: Step | None) -> bool:
+    return step is not None and holds(user, step)
+
+
+@rule("inquiries.create")
+def _may_register(user: Any, obj: Any) -> bool:
+    return user.has_role("center_staff")
+
+
+@rule("inquiries.dispose")
+def _may_dispose(user: Any, obj: Any) -> bool:
+    return user.has_role("center_staff", "secadmin", "duty_officer")
+
+
+@rule("inquiries.petition_channel")
+def _may_edit_channel(user: Any, obj: Any) -> bool:
+    return user.has_role("center_staff", "sysadmin")

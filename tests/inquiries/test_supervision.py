@@ -1,0 +1,81 @@
+"""督办 (R7-3 deadlines supervised): notices per working day, idempotent sweeps, 我的待办."""
+
+from typing import Any
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from govmedia.inquiries import services
+from govmedia.inquiries.models import Inquiry, SupervisionNotice
+from govmedia.inquiries.supervision import supervise
+from govmedia.org.models import Unit, User
+from govmedia.web.todo import items_for
+
+from .conftest import at
+
+
+def _overdue_transfer(cast: dict[str, User], new_inquiry: Any, monkeypatch: Any, when: str) -> Inquiry:
+    monkeypatch.setattr(timezone, "now", lambda: at(when))
+    inquiry = new_inquiry(received_at=at(when))
+    inquiry = services.instruct(
+        cast["office_leader"], inquiry, "transfer", "", [Unit.objects.get(name="栋川镇").pk]
+    )
+    inquiry = services.transfer(cast["center"], inquiry)
+    monkeypatch.undo()
+    return inquiry
+
+
+def test_r7_3_supervision_repeats_each_working_day_once(
+    cast: Any, new_inquiry: Any, monkeypatch: Any
+) -> None:
+    inquiry = _overdue_transfer(cast, new_inquiry, monkeypatch, "2025-09-26T10:00:00+08:00")  # due 2025-10-10
+    assert supervise(at("2025-10-10T23:00:00+08:00")) == 0  # not overdue yet
+    assert supervise(at("2025-10-11T09:00:00+08:00")) >= 1  # Saturday: first notice at once
+    assert supervise(at("2025-10-12T09:00:00+08:00")) == 0  # Sunday: repeats wait for a working day
+    monday = at("2025-10-13T09:00:00+08:00")
+    assert supervise(monday) >= 1
+    assert supervise(monday) == 0
+    assert supervise(at("2025-10-13T17:00:00+08:00")) == 0
+    assert supervise(at("2025-10-14T09:00:00+08:00")) >= 1
+    notices = list(SupervisionNotice.objects.filter(inquiry=inquiry).order_by("on_date"))
+    assert [n.on_date.isoformat() for n in notices] == ["2025-10-11", "2025-10-13", "2025-10-14"]
+    assert [n.sequence for n in notices] == [1, 2, 3]
+    assert "2025年10月10日23:59" in notices[0].message and notices[0].unit.name == "栋川镇"
+
+
+def test_r7_3_sweep_command_twice_adds_one_notice(
+    cast: Any, new_inquiry: Any, monkeypatch: Any, login: Any
+) -> None:
+    inquiry = _overdue_transfer(cast, new_inquiry, monkeypatch, "2025-09-26T10:00:00+08:00")
+    call_command("sweep", stdout=_Null(), stderr=_Null())
+    call_command("sweep", stdout=_Null(), stderr=_Null())
+    assert SupervisionNotice.objects.filter(inquiry=inquiry).count() == 1
+    titles = [i.title for i in items_for(cast["town_leader"])]
+    assert any("督办" in t and inquiry.number in t for t in titles)
+    assert any(inquiry.number in i.title for i in items_for(cast["center"]))
+    assert not any(inquiry.number in i.title for i in items_for(cast["edu_leader"]))
+    page = login("town_leader").get(f"/inquiries/{inquiry.pk}/").content.decode()
+    assert "督办记录" in page and "第1次督办" in page
+    assert inquiry.number in login("center").get("/inquiries/?tab=overdue").content.decode()
+
+
+def test_r7_3_signed_off_transfers_are_not_supervised(cast: Any, new_inquiry: Any, monkeypatch: Any) -> None:
+    inquiry = _overdue_transfer(cast, new_inquiry, monkeypatch, "2025-09-26T10:00:00+08:00")
+    inquiry = services.draft_reply(cast["town_admin"], inquiry, "意见")
+    services.sign_off(cast["town_leader"], inquiry)
+    supervise(at("2025-10-13T09:00:00+08:00"))
+    assert not SupervisionNotice.objects.filter(inquiry=inquiry).exists()
+
+
+class _Null:
+    def write(self, *_: Any) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+def test_todo_lists_waiting_steps_soonest_first(cast: Any, new_inquiry: Any) -> None:
+    a = new_inquiry()
+    items = [i for i in items_for(cast["office_leader"]) if i.kind == "留言处置"]
+    assert any(a.number in i.title or str(a.pk) in i.title for i in items)
