@@ -19,7 +19,6 @@ class DeviceCookieMiddleware:
         request.device_id = existing if len(existing) == 32 else secrets.token_hex(16)  # type: ignore[attr-defined]
         response = self.get_response(request)
         if request.device_id != existing:  # type: ignore[attr-defined]
-            response.set_cookie(
-                DEVICE_COOKIE, request.device_id, max_age=TWO_YEARS, httponly=True, samesite="Lax"  # type: ignore[attr-defined]
-            )
+            device_id: str = request.device_id  # type: ignore[attr-defined]
+            response.set_cookie(DEVICE_COOKIE, device_id, max_age=TWO_YEARS, httponly=True, samesite="Lax")
         return response

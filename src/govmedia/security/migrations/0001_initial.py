@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,39 +14,66 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='SignInRecord',
+            name="SignInRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(max_length=150, verbose_name='用户名')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('success', models.BooleanField(verbose_name='成功')),
-                ('ip', models.CharField(blank=True, max_length=45, verbose_name='IP地址')),
-                ('user_agent', models.CharField(blank=True, max_length=300, verbose_name='浏览器')),
-                ('device_id', models.CharField(blank=True, max_length=64)),
-                ('new_device', models.BooleanField(default=False, verbose_name='新设备')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("username", models.CharField(max_length=150, verbose_name="用户名")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                ("success", models.BooleanField(verbose_name="成功")),
+                ("ip", models.CharField(blank=True, max_length=45, verbose_name="IP地址")),
+                ("user_agent", models.CharField(blank=True, max_length=300, verbose_name="浏览器")),
+                ("device_id", models.CharField(blank=True, max_length=64)),
+                ("new_device", models.BooleanField(default=False, verbose_name="新设备")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '登录记录',
-                'verbose_name_plural': '登录记录',
-                'ordering': ['-at'],
+                "verbose_name": "登录记录",
+                "verbose_name_plural": "登录记录",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='KnownDevice',
+            name="KnownDevice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('device_id', models.CharField(max_length=64)),
-                ('user_agent', models.CharField(blank=True, max_length=300, verbose_name='浏览器')),
-                ('first_seen_at', models.DateTimeField(auto_now_add=True, verbose_name='首次出现')),
-                ('last_seen_at', models.DateTimeField(auto_now=True, verbose_name='最近出现')),
-                ('approved', models.BooleanField(default=False, verbose_name='已确认为常用设备')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='devices', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("device_id", models.CharField(max_length=64)),
+                ("user_agent", models.CharField(blank=True, max_length=300, verbose_name="浏览器")),
+                ("first_seen_at", models.DateTimeField(auto_now_add=True, verbose_name="首次出现")),
+                ("last_seen_at", models.DateTimeField(auto_now=True, verbose_name="最近出现")),
+                ("approved", models.BooleanField(default=False, verbose_name="已确认为常用设备")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="devices",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '登录设备',
-                'verbose_name_plural': '登录设备',
-                'constraints': [models.UniqueConstraint(fields=('user', 'device_id'), name='one_device_row_per_user')],
+                "verbose_name": "登录设备",
+                "verbose_name_plural": "登录设备",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "device_id"), name="one_device_row_per_user")
+                ],
             },
         ),
     ]
