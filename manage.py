@@ -3,7 +3,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
-from govmedia.cli import main  # noqa: E402
+from govmedia.cli import main
 
 if __name__ == "__main__":
     main()

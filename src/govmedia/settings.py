@@ -41,11 +41,15 @@ INSTALLED_APPS = [
     "govmedia.calendar",
     "govmedia.registry",
     "govmedia.compliance",
+    "govmedia.publishing",
+    "govmedia.inquiries",
     "govmedia.security",
+    "govmedia.platforms",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,6 +88,8 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'govmedia.sqlite3'}", conn_max_age=60
     )
 }
+if test_name := os.environ.get("TEST_DATABASE_NAME"):  # parallel test runs on one PostgreSQL server
+    DATABASES["default"]["TEST"] = {"NAME": test_name}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -131,6 +137,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# The app serves its own static files (no CDN, no separate web server needed on a county laptop).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -145,6 +155,16 @@ STANDARD_EFFECTIVE_DATE = os.environ.get("STANDARD_EFFECTIVE_DATE", "2026-01-01"
 COUNTY_PORTAL_DOMAINS = os.environ.get("COUNTY_PORTAL_DOMAINS", "www.yaoan.gov.cn,yaoan.gov.cn").split(",")
 # A CJK font for the long-Weibo image; found through fontconfig when empty.
 CJK_FONT_PATH = os.environ.get("CJK_FONT_PATH", "")
+
+# Platform adapters (B-6): base URLs of the platforms' APIs; `make run` points them at the simulator.
+WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
+WEIBO_API_BASE = os.environ.get("WEIBO_API_BASE", "https://api.weibo.com")
+# The local platform simulator at /simulator/ (on with GOVMEDIA_SIMULATOR=1, and by default when DEBUG).
+SIMULATOR_ENABLED = os.environ.get("GOVMEDIA_SIMULATOR", "1" if DEBUG else "0") == "1"
+SIMULATOR_APP_SECRET = os.environ.get("GOVMEDIA_SIMULATOR_SECRET", "simulator-secret")
+# With the simulator on, accounts without credentials use the simulator's demo credentials.
+PLATFORM_DEMO_CREDENTIALS = SIMULATOR_ENABLED
+PLATFORM_TAMPER_INTERVAL = int(os.environ.get("GOVMEDIA_TAMPER_INTERVAL", 600))  # seconds between checks
 
 LOGGING = {
     "version": 1,

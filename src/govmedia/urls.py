@@ -23,6 +23,11 @@ urlpatterns = [
     path("audit/", include("govmedia.audit.urls")),
     path("calendar/", include("govmedia.calendar.urls")),
     path("security/", include("govmedia.security.urls")),
+    path("registry/", include("govmedia.registry.urls")),
+    path("compliance/", include("govmedia.compliance.urls")),
+    path("publishing/", include("govmedia.publishing.urls")),
+    path("inquiries/", include("govmedia.inquiries.urls")),
+    path("platforms/", include("govmedia.platforms.urls")),
     path("api/v1/", api.urls),
 ]
 

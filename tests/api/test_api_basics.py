@@ -48,7 +48,9 @@ def test_token_command_prints_a_working_token(db: Any) -> None:
     out = StringIO()
     call_command("token", "create", "office_leader", stdout=out, stderr=StringIO())
     key = json.loads(out.getvalue())["token"]
-    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()["username"] == "office_leader"
+    assert (
+        Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()["username"] == "office_leader"
+    )
 
 
 def test_token_command_unknown_user_exits_2(db: Any) -> None:

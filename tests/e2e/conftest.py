@@ -34,8 +34,14 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+        ],
     }
 
 
@@ -49,3 +55,21 @@ def site(live_server: Any, transactional_db: Any) -> Iterator[str]:
     """The live server with the demo county loaded (transactional tests start from a flushed database)."""
     call_command("demo", stdout=StringIO(), stderr=StringIO())
     yield live_server.url
+
+
+@pytest.fixture
+def sign_in(browser: Any, site: str) -> Any:
+    """sign_in("edu_admin") -> a Page signed in as that demo user, in its own browser context."""
+    from tests.conftest import DEMO_PASSWORD
+
+    def make(username: str) -> Any:
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+        page = context.new_page()
+        page.goto(f"{site}/accounts/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{site}/")
+        return page
+
+    return make

@@ -20,11 +20,21 @@ def test_r3_1_1_demo_county_has_every_kind_of_unit(db: Any) -> None:
 def test_r3_1_1_sysadmin_adds_a_person_with_roles(login: Any) -> None:
     client = login("sysadmin")
     unit = Unit.objects.get(name="光禄镇")
-    response = client.post("/org/people/new/", {
-        "username": "gl_admin", "full_name": "段红", "unit": unit.pk, "title": "新媒体管理员",
-        "mobile": "13812345678", "office_phone": "0878-5712345", "email": "gl@yaoan.gov.cn", "is_active": "on",
-        "roles": ["unit_admin"], "initial_password": "Guanglu-2026!x",
-    })
+    response = client.post(
+        "/org/people/new/",
+        {
+            "username": "gl_admin",
+            "full_name": "段红",
+            "unit": unit.pk,
+            "title": "新媒体管理员",
+            "mobile": "13812345678",
+            "office_phone": "0878-5712345",
+            "email": "gl@yaoan.gov.cn",
+            "is_active": "on",
+            "roles": ["unit_admin"],
+            "initial_password": "Guanglu-2026!x",
+        },
+    )
     assert response.status_code == 302
     person = User.objects.get(username="gl_admin")
     assert person.role_codes() == {"unit_admin"} and person.must_change_password
@@ -33,20 +43,31 @@ def test_r3_1_1_sysadmin_adds_a_person_with_roles(login: Any) -> None:
 
 def test_bad_phone_number_is_refused_and_nothing_saved(login: Any) -> None:
     before = User.objects.count()
-    response = login("sysadmin").post("/org/people/new/", {
-        "username": "bad_phone", "full_name": "某某", "unit": Unit.objects.first().pk,  # type: ignore[union-attr]
-        "mobile": "12345", "roles": ["unit_admin"],
-    })
+    response = login("sysadmin").post(
+        "/org/people/new/",
+        {
+            "username": "bad_phone",
+            "full_name": "某某",
+            "unit": Unit.objects.first().pk,  # type: ignore[union-attr]
+            "mobile": "12345",
+            "roles": ["unit_admin"],
+        },
+    )
     assert response.status_code == 200
     assert "请输入11位手机号码" in response.content.decode()
     assert User.objects.count() == before
 
 
 def test_weak_initial_password_is_refused(login: Any) -> None:
-    response = login("sysadmin").post("/org/people/new/", {
-        "username": "weak", "full_name": "某某", "unit": Unit.objects.first().pk,  # type: ignore[union-attr]
-        "initial_password": "password12",
-    })
+    response = login("sysadmin").post(
+        "/org/people/new/",
+        {
+            "username": "weak",
+            "full_name": "某某",
+            "unit": Unit.objects.first().pk,  # type: ignore[union-attr]
+            "initial_password": "password12",
+        },
+    )
     assert "至少3类" in response.content.decode()
     assert not User.objects.filter(username="weak").exists()
 
@@ -54,7 +75,10 @@ def test_weak_initial_password_is_refused(login: Any) -> None:
 @pytest.mark.parametrize("username", ["center", "edu_admin", "office_leader", "auditor"])
 def test_only_sysadmin_manages_people(login: Any, username: str) -> None:
     assert login(username).get("/org/people/").status_code == 403
-    assert login(username).post("/org/units/new/", {"name": "x", "kind": "township", "order": 1}).status_code == 403
+    assert (
+        login(username).post("/org/units/new/", {"name": "x", "kind": "township", "order": 1}).status_code
+        == 403
+    )
 
 
 def test_nobody_grants_themselves_a_role(cast: dict[str, User]) -> None:

@@ -12,8 +12,12 @@ from tests.conftest import DEMO_PASSWORD
 
 
 def _sign_in(client: Client, username: str, password: str) -> Any:
-    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR="10.1.2.3",
-                       HTTP_USER_AGENT="TestBrowser/1.0")
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_USER_AGENT="TestBrowser/1.0",
+    )
 
 
 @pytest.mark.django_db
@@ -67,13 +71,21 @@ def test_initial_password_must_be_changed_before_anything_else(cast: dict[str, U
     client = Client()
     assert _sign_in(client, "new_clerk", "Chushi-Mima-2026").status_code == 302
     assert client.get("/")["Location"] == "/accounts/password/"
-    weak = client.post("/accounts/password/", {"old_password": "Chushi-Mima-2026", "new_password1": "abcdefghij",
-                                                "new_password2": "abcdefghij"})
+    weak = client.post(
+        "/accounts/password/",
+        {"old_password": "Chushi-Mima-2026", "new_password1": "abcdefghij", "new_password2": "abcdefghij"},
+    )
     assert "至少3类" in weak.content.decode()
     person.refresh_from_db()
     assert person.must_change_password is True
-    done = client.post("/accounts/password/", {"old_password": "Chushi-Mima-2026",
-                                                "new_password1": "Xin-Mima-7788", "new_password2": "Xin-Mima-7788"})
+    done = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "Chushi-Mima-2026",
+            "new_password1": "Xin-Mima-7788",
+            "new_password2": "Xin-Mima-7788",
+        },
+    )
     assert done.status_code == 302
     assert client.get("/").status_code == 200
     person.refresh_from_db()

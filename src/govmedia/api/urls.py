@@ -8,6 +8,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from govmedia.web.errors import ContentRejected, InvalidState
+
 from .auth import BearerToken
 from .errors import Conflict, Unprocessable
 
@@ -49,6 +51,16 @@ def _unprocessable(request: HttpRequest, exc: Unprocessable) -> HttpResponse:
     return _error(request, 422, str(exc), **exc.extra)
 
 
+@api.exception_handler(InvalidState)
+def _invalid_state(request: HttpRequest, exc: InvalidState) -> HttpResponse:
+    return _error(request, 409, str(exc), **exc.extra)
+
+
+@api.exception_handler(ContentRejected)
+def _content_rejected(request: HttpRequest, exc: ContentRejected) -> HttpResponse:
+    return _error(request, 422, str(exc), findings=exc.findings)
+
+
 @api.exception_handler(ValidationError)
 def _django_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -58,7 +70,9 @@ def _django_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(NinjaValidationError)
 def _schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {"loc": list(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors if isinstance(e, dict)
+        {"loc": list(e.get("loc", [])), "message": e.get("msg", "")}
+        for e in exc.errors
+        if isinstance(e, dict)
     ]
     return _error(request, 422, "请求内容不符合接口要求。", errors=errors)
 

@@ -37,6 +37,14 @@ class Entry(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.action}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("责任日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("责任日志只能追加，不能删除。")
+
     def chained_fields(self) -> dict[str, Any]:
         return {
             "id": self.pk,
@@ -57,17 +65,12 @@ class Entry(models.Model):
     def computed_hash(self) -> str:
         return entry_hash(self.prev_hash, self.chained_fields())
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("责任日志只能追加，不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("责任日志只能追加，不能删除。")
-
 
 class ChainHead(models.Model):
     """One row that holds the chain's last entry; locking it serialises writers."""
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"#{self.last_id} {self.last_hash[:12]}"

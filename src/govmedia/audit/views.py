@@ -57,8 +57,17 @@ def export(request: HttpRequest) -> HttpResponse:
     record("audit.exported", actor=request.user, request=request, after={"filter": request.GET.dict()})
     header = ["序号", "时间", "操作人", "单位", "事件", "成功", "对象", "IP地址", "哈希"]
     rows = (
-        [e.pk, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.unit_name, e.action,
-         "是" if e.success else "否", e.object_repr, e.ip, e.hash]
+        [
+            e.pk,
+            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor_name,
+            e.unit_name,
+            e.action,
+            "是" if e.success else "否",
+            e.object_repr,
+            e.ip,
+            e.hash,
+        ]
         for e in qs.order_by("id").iterator(chunk_size=2000)
     )
     return xlsx_response("责任日志.xlsx", "责任日志", header, rows)

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -56,7 +56,6 @@ class User(AbstractUser):
     office_phone = models.CharField("办公电话", max_length=20, blank=True, validators=[phone_validator])
     must_change_password = models.BooleanField("首次登录须修改密码", default=False)
 
-    objects: UserManager[User] = UserManager()
 
     class Meta:
         ordering = ["unit__order", "id"]
@@ -157,6 +156,9 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} 的接口令牌"
 
     @staticmethod
     def hash_key(key: str) -> str:

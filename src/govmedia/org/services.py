@@ -31,8 +31,14 @@ def save_unit(actor: Any, unit: Unit, request: Any = None) -> Unit:
         if unit.pk:
             before = _snapshot(Unit.objects.select_for_update().get(pk=unit.pk), UNIT_FIELDS)
         unit.save()
-        record("org.unit_saved", actor=actor, obj=unit, before=before, after=_snapshot(unit, UNIT_FIELDS),
-               request=request)
+        record(
+            "org.unit_saved",
+            actor=actor,
+            obj=unit,
+            before=before,
+            after=_snapshot(unit, UNIT_FIELDS),
+            request=request,
+        )
     return unit
 
 

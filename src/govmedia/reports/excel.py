@@ -8,6 +8,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,15 +23,17 @@ def workbook_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Seque
         cell.font = Font(bold=True)
     for row in rows:
         ws.append(list(row))
-    for column, title in zip(ws.columns, header, strict=False):
-        ws.column_dimensions[column[0].column_letter].width = max(10, min(40, len(str(title)) * 2 + 4))
+    for index, title in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(title)) * 2 + 4))
     ws.freeze_panes = "A2"
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def xlsx_response(filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def xlsx_response(
+    filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     response = HttpResponse(workbook_bytes(sheet_title, header, rows), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

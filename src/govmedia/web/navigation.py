@@ -21,10 +21,49 @@ class Section:
 
 SECTIONS: list[Section] = [
     Section("我的待办", [Link("我的待办", "home")]),
-    Section("账号台账", []),
-    Section("信息发布", []),
-    Section("留言处置", []),
-    Section("安全管理", [Link("登录记录", "security:signins", frozenset({"secadmin", "sysadmin"}))]),
+    Section(
+        "账号台账",
+        [
+            Link("账号台账", "registry:ledger"),
+            Link("备案审核", "registry:filings"),
+            Link("名称禁用词", "registry:words", frozenset({"sysadmin", "center_staff"})),
+        ],
+    ),
+    Section(
+        "信息发布",
+        [
+            Link("稿件与审核", "publishing:list"),
+            Link("素材库", "publishing:materials"),
+            Link("信息存档", "publishing:archive"),
+            Link("联动任务", "publishing:tasks"),
+            Link("内容检查", "compliance:check"),
+        ],
+    ),
+    Section(
+        "留言处置",
+        [
+            Link("留言办理", "inquiries:list"),
+            Link("登记留言", "inquiries:new", frozenset({"center_staff"})),
+            Link("信访登记", "inquiries:petitions"),
+            Link("留言统计", "inquiries:stats"),
+        ],
+    ),
+    Section(
+        "安全管理",
+        [
+            Link("账号安全", "security:accounts"),
+            Link("值班巡查", "security:patrols"),
+            Link("值班表", "security:roster"),
+            Link("安全事件", "security:incidents"),
+            Link("密码更换", "security:rotation"),
+            Link("恶意评论", "security:comments"),
+            Link("应急预案", "security:plans"),
+            Link("应急演练", "security:drills"),
+            Link("培训记录", "security:trainings"),
+            Link("登录记录", "security:signins", frozenset({"secadmin", "sysadmin"})),
+            Link("安全管理设置", "security:settings", frozenset({"secadmin"})),
+        ],
+    ),
     Section("统计报表", []),
     Section(
         "系统管理",
@@ -32,6 +71,8 @@ SECTIONS: list[Section] = [
             Link("单位", "org:units", frozenset({"sysadmin"})),
             Link("人员与角色", "org:people", frozenset({"sysadmin"})),
             Link("工作日安排", "calendar:schedules", frozenset({"sysadmin"})),
+            Link("敏感词库", "compliance:lexicon", frozenset({"secadmin"})),
+            Link("平台规则", "compliance:profiles", frozenset({"sysadmin"})),
             Link("责任日志", "audit:entries", frozenset({"auditor"})),
         ],
     ),

@@ -4,45 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_id', models.BigIntegerField(default=0)),
-                ('last_hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_id", models.BigIntegerField(default=0)),
+                ("last_hash", models.CharField(max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('actor_id', models.BigIntegerField(blank=True, null=True, verbose_name='操作人ID')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='操作人')),
-                ('unit_name', models.CharField(blank=True, max_length=100, verbose_name='单位')),
-                ('action', models.CharField(db_index=True, max_length=80, verbose_name='事件')),
-                ('success', models.BooleanField(default=True, verbose_name='成功')),
-                ('object_type', models.CharField(blank=True, max_length=80, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='对象ID')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('ip', models.CharField(blank=True, max_length=45, verbose_name='IP地址')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='变更前')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='变更后')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("actor_id", models.BigIntegerField(blank=True, null=True, verbose_name="操作人ID")),
+                ("actor_name", models.CharField(blank=True, max_length=150, verbose_name="操作人")),
+                ("unit_name", models.CharField(blank=True, max_length=100, verbose_name="单位")),
+                ("action", models.CharField(db_index=True, max_length=80, verbose_name="事件")),
+                ("success", models.BooleanField(default=True, verbose_name="成功")),
+                ("object_type", models.CharField(blank=True, max_length=80, verbose_name="对象类型")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="对象ID")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                ("ip", models.CharField(blank=True, max_length=45, verbose_name="IP地址")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="变更前")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="变更后")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': '责任日志',
-                'verbose_name_plural': '责任日志',
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_entry_object__d8644d_idx')],
+                "verbose_name": "责任日志",
+                "verbose_name_plural": "责任日志",
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_entry_object__d8644d_idx")
+                ],
             },
         ),
     ]

@@ -13,7 +13,9 @@ class Command(JsonCommand):
     help = "建立姚安县演示数据（可重复运行），输出演示登录账号"
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--password", help=f"演示账号的密码（给出时重置所有演示账号；默认 {DEFAULT_PASSWORD}）")
+        parser.add_argument(
+            "--password", help=f"演示账号的密码（给出时重置所有演示账号；默认 {DEFAULT_PASSWORD}）"
+        )
 
     def run(self, **options: Any) -> dict[str, Any]:
         password = options["password"] or DEFAULT_PASSWORD
