@@ -23,8 +23,13 @@ pytestmark = pytest.mark.skipif(
 @pytest.mark.django_db(transaction=True)
 def test_parallel_decisions_on_one_step_one_wins() -> None:
     call_command("demo", stdout=StringIO(), stderr=StringIO())
-    account = Account.objects.create(unit=Unit.objects.get(name="县教育体育局"), type="weibo", name="并发测试",
-                                     link="https://weibo.com/x", status="operating")
+    account = Account.objects.create(
+        unit=Unit.objects.get(name="县教育体育局"),
+        type="weibo",
+        name="并发测试",
+        link="https://weibo.com/x",
+        status="operating",
+    )
     admin = User.objects.get(username="edu_admin")
     post = services.submit(admin, services.create_post(admin, GOOD, [account.pk]))
     step = ReviewStep.objects.get(post=post, order=1)

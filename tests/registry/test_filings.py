@@ -156,6 +156,19 @@ def test_r4_2_5_personnel_change_updates_account_only_when_accepted(make_account
     assert (account.leader_name, account.leader_mobile, account.admin_name) == ("李强", "13908781088", "赵丽")
 
 
+def test_r6_1_5_accepted_personnel_change_raises_a_password_rotation_task(make_account, cast) -> None:
+    from govmedia.security.models import RotationTask
+
+    account = operating(make_account)
+    filing = services.create_filing(
+        cast["edu_admin"], account, "personnel_change", date(2026, 3, 2), proposed={"admin_name": "王芳"}
+    )
+    assert not RotationTask.objects.filter(account=account).exists()  # not on submission
+    services.review_filing(cast["office_leader"], filing, "accept")
+    task = RotationTask.objects.get(account=account)
+    assert task.reason == "personnel" and f"filing:{filing.pk}" in task.source
+
+
 def test_r4_2_5_people_change_directly_refused_once_filed(make_account, cast) -> None:
     account = operating(make_account)
     filing = services.create_filing(cast["edu_admin"], account, "existing")

@@ -56,7 +56,6 @@ class User(AbstractUser):
     office_phone = models.CharField("办公电话", max_length=20, blank=True, validators=[phone_validator])
     must_change_password = models.BooleanField("首次登录须修改密码", default=False)
 
-
     class Meta:
         ordering = ["unit__order", "id"]
         verbose_name = verbose_name_plural = "人员"

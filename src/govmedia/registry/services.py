@@ -14,6 +14,7 @@ from govmedia.audit.services import record
 from govmedia.calendar.services import day_info, meet, open_deadline
 from govmedia.org.models import Unit, User, sees_all_units
 from govmedia.org.permissions import require, rule
+from govmedia.security.services import raise_rotation_task
 
 from . import rules
 from .models import (
@@ -680,6 +681,8 @@ def review_filing(
         )
         if decision == "accept":
             _apply_accepted(locked, account)
+            if _changes_people(locked):
+                raise_rotation_task(account, "personnel", actor, source=locked, request=request)
         record(
             f"registry.filing_{'accepted' if decision == 'accept' else 'returned'}",
             actor=actor,
@@ -706,6 +709,14 @@ def _apply_accepted(filing: Filing, account: Account) -> None:
         for key, value in filing.proposed.items():
             setattr(account, key, value)
     account.save()
+
+
+def _changes_people(filing: Filing) -> bool:
+    """A new administrator or responsible leader: the platform password must change (R6.1-5)."""
+    return filing.kind == rules.PERSONNEL_CHANGE or (
+        filing.kind == rules.CLOSE_CHANGE
+        and any(key.startswith(("leader_", "admin_")) for key in (filing.proposed or {}))
+    )
 
 
 def record_deregistration(actor: Any, filing: Filing, on: date, evidence: str, request: Any = None) -> Filing:

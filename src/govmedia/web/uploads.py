@@ -8,12 +8,14 @@ upload leaves nothing behind.
 import hashlib
 import os
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from PIL import Image
 
 CHUNK = 64 * 1024
 
@@ -40,10 +42,15 @@ def _mib(n: int) -> str:
 
 
 def store(
-    chunks: Iterable[bytes], max_bytes: int, check: Callable[[Path], str | None], field: str = "file"
+    chunks: Iterable[bytes], max_bytes: int, check: Callable[[Path], str | None], field: str | None = "file"
 ) -> StoredFile:
     """Stream `chunks` into storage. `check(path)` answers a Chinese reason to refuse, or None to accept.
-    Raises ValidationError (nothing stored) when the file is too large, empty or refused."""
+    Raises ValidationError (on `field`, or a plain one without) when the file is too large, empty or
+    refused; nothing is stored then."""
+
+    def refuse(message: str) -> ValidationError:
+        return ValidationError({field: [message]}) if field else ValidationError(message)
+
     root = storage_root()
     (root / "tmp").mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=root / "tmp")
@@ -55,13 +62,13 @@ def store(
             for chunk in chunks:
                 size += len(chunk)
                 if size > max_bytes:
-                    raise ValidationError({field: [f"文件超过{_mib(max_bytes)}，未保存"]})
+                    raise refuse(f"文件超过{_mib(max_bytes)}，未保存")
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise ValidationError({field: ["文件为空（0字节），未保存"]})
+            raise refuse("文件为空（0字节），未保存")
         if reason := check(tmp):
-            raise ValidationError({field: [reason]})
+            raise refuse(reason)
         sha = digest.hexdigest()
         final = path_for(sha)
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -73,3 +80,30 @@ def store(
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "BMP": "bmp", "WEBP": "webp"}
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def image_info(path: Path) -> tuple[str, int, int] | str:
+    """(format, width, height) of an image judged by Pillow from its bytes, or a Chinese reason to refuse it.
+    Pillow's decompression-bomb guard stays on and is treated as a refusal."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                fmt, (width, height) = img.format or "", img.size
+                img.verify()
+    except Exception:
+        return "不是可识别的图片（支持JPG、PNG、GIF、BMP、WebP），未保存"
+    if fmt not in IMAGE_FORMATS:
+        return "图片格式不受支持（支持JPG、PNG、GIF、BMP、WebP），未保存"
+    if width * height > MAX_IMAGE_PIXELS:
+        return "图片像素过大，未保存"
+    return IMAGE_FORMATS[fmt], width, height
+
+
+def image_problem(path: Path) -> str | None:
+    info = image_info(path)
+    return info if isinstance(info, str) else None
