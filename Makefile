@@ -23,9 +23,17 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 install: $(STAMP_RUN)
 dev: $(STAMP_DEV)
 
+# make run: the worker runs beside the web server and stops with it; the adapters talk to the simulator
+# mounted on the same server unless WECHAT_API_BASE / WEIBO_API_BASE / GOVMEDIA_SIMULATOR say otherwise.
+run: export GOVMEDIA_SIMULATOR ?= 1
+run: export WECHAT_API_BASE ?= http://127.0.0.1:$(PORT)/simulator/wechat
+run: export WEIBO_API_BASE ?= http://127.0.0.1:$(PORT)/simulator/weibo
+run: export GOVMEDIA_TAMPER_INTERVAL ?= 60
 run: $(STAMP_RUN)
 	$(BIN)/govmedia migrate --noinput
 	$(BIN)/govmedia demo
+	$(BIN)/govmedia worker & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/govmedia runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP_DEV)

@@ -212,3 +212,23 @@ def test_r7_action_errors_are_shown_in_chinese(login: Any, account: Account) -> 
     r = login("office_leader").post(f"/inquiries/{inquiry.pk}/actions/return/", {"comment": ""}, follow=True)
     assert "请填写退回理由" in r.content.decode()
     assert center.post(f"/inquiries/{inquiry.pk}/actions/instruct/", {}).status_code == 403
+
+
+def test_r7_4_reply_handed_to_the_platform_from_the_page(login: Any) -> None:
+    """The centre can hand the reviewed reply to the platform adapter instead of typing it in by hand."""
+    from govmedia.platforms.models import Delivery
+
+    inquiry = Inquiry.objects.filter(status="to_reply").first()
+    assert inquiry is not None
+    response = login("center").post(
+        f"/inquiries/{inquiry.pk}/actions/reply/",
+        {"text": inquiry.compiled_text, "via": "platform"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    delivery = Delivery.objects.get(inquiry=inquiry, kind="reply")
+    assert delivery.text == inquiry.compiled_text
+    bad = login("center").post(
+        f"/inquiries/{inquiry.pk}/actions/reply/", {"text": "另外的文字", "via": "platform"}, follow=True
+    )
+    assert "不一致" in bad.content.decode()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from govmedia.documents.handling_slip import build_docx, handling_slip
 from govmedia.org.models import Unit
 from govmedia.org.permissions import can
+from govmedia.platforms.services import queue_reply
 from govmedia.registry.models import Account
 from govmedia.reports.excel import workbook_bytes
 from govmedia.web.errors import InvalidState
@@ -251,11 +252,16 @@ def inquiry_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "kind": p.get("kind") or None,
     }
     try:
-        services.act(request.user, inquiry, action, data, request=request)
+        if action == "reply" and p.get("via") == "platform":
+            delivery = queue_reply(inquiry.pk, inquiry.account, data["text"], request.user)
+            done = delivery.last_error or "已交由系统通过平台接口回复，发出后自动登记（见平台发布任务）。"
+        else:
+            services.act(request.user, inquiry, action, data, request=request)
+            done = ACTION_DONE.get(action, "已办理。")
     except (InvalidState, ValidationError) as exc:
         messages.error(request, _messages_of(exc))
     else:
-        messages.success(request, ACTION_DONE.get(action, "已办理。"))
+        messages.success(request, done)
     return redirect("inquiries:detail", pk)
 
 

@@ -122,6 +122,12 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "checklist": CHECKLISTS.get(open_step.kind, []) if open_step else [],
         "versions": post.versions.order_by("-number")[:10],
     }
+    from govmedia.platforms import services as platform_services
+
+    deliveries = platform_services.deliveries_for_post(post)
+    context["deliveries"] = deliveries
+    context["active_deliveries"] = [d for d in deliveries if d.is_active]
+    context["schedule_problems"] = platform_services.schedule_problems(post) if context["may_publish"] else []
     return render(request, "publishing/detail.html", context)
 
 
