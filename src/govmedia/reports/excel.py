@@ -37,3 +37,33 @@ def xlsx_response(
     response = HttpResponse(workbook_bytes(sheet_title, header, rows), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+
+
+def workbook_sheets_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """Several sheets in one workbook: (title, header, rows) each."""
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    for title, header, rows in sheets:
+        ws = wb.create_sheet(title[:31])
+        ws.append(list(header))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append(list(row))
+        for index, name in enumerate(header, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(name)) * 2 + 4))
+        ws.freeze_panes = "A2"
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_sheets_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
+    response = HttpResponse(workbook_sheets_bytes(sheets), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

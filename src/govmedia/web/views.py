@@ -7,9 +7,14 @@ from django.shortcuts import render
 
 def home(request: HttpRequest) -> HttpResponse:
     """我的待办: every capability contributes the items waiting for this person."""
-    from .todo import items_for
+    from govmedia.org.models import sees_all_units
 
-    return render(request, "web/home.html", {"items": items_for(request.user)})
+    from .todo import items_for_request
+
+    show_overview = sees_all_units(request.user)
+    return render(
+        request, "web/home.html", {"items": items_for_request(request), "show_overview": show_overview}
+    )
 
 
 @login_not_required

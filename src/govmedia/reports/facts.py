@@ -1,0 +1,110 @@
+"""The facts the inspection lines need, for every account a person may see, in one query (B-5)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from govmedia.inquiries.models import Inquiry, Kind, Status
+from govmedia.publishing.models import Post
+from govmedia.registry.models import Account, Filing
+
+from .indicators import UNANSWERED_MONTHS, WARN_DAYS, Facts, Verdict, add_months, judge
+
+
+def warn_days() -> int:
+    return int(getattr(settings, "INSPECTION_WARN_DAYS", WARN_DAYS))
+
+
+def _start(d: date) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
+def accounts_with_facts(accounts: Any, today: date) -> Any:
+    """Annotate an Account queryset with what `facts_of` reads: all subqueries, one SQL statement."""
+    now = timezone.now()
+    last_post = (
+        Post.objects.filter(accounts=OuterRef("pk"), published_at__isnull=False)
+        .order_by("-published_at")
+        .values("published_at")[:1]
+    )
+    open_valid = (
+        Inquiry.objects.filter(account=OuterRef("pk"))
+        .exclude(status=Status.CLOSED)
+        .exclude(kind=Kind.ABUSIVE)
+    )
+    cutoff = _start(add_months(today, -UNANSWERED_MONTHS))
+    over_limit = (
+        open_valid.filter(received_at__lt=cutoff)
+        .order_by()
+        .values("account")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    filings = Filing.objects.filter(account=OuterRef("pk"))
+    unsent = Q(status__in=[Filing.Status.DRAFT, Filing.Status.RETURNED], first_submitted_at__isnull=True)
+    recent = today - timedelta(days=365)
+    return accounts.select_related("unit").annotate(
+        last_published_at=Subquery(last_post),
+        has_inquiry=Exists(Inquiry.objects.filter(account=OuterRef("pk"))),
+        unanswered_over=Coalesce(Subquery(over_limit, output_field=IntegerField()), Value(0)),
+        oldest_open_at=Subquery(open_valid.order_by("received_at").values("received_at")[:1]),
+        filing_done=Exists(filings.filter(status__in=[Filing.Status.ACCEPTED, Filing.Status.SUBMITTED])),
+        filing_was_late=Exists(
+            filings.filter(Q(late=True, deadline__due_date__gte=recent) | Q(unsent, deadline__due_at__lt=now))
+        ),
+        filing_next_due=Subquery(
+            filings.filter(unsent, deadline__due_at__gte=now)
+            .order_by("deadline__due_at")
+            .values("deadline__due_at")[:1]
+        ),
+    )
+
+
+def facts_of(a: Any) -> Facts:
+    return Facts(
+        account_id=a.pk,
+        name=a.name,
+        unit=a.unit.name,
+        unit_id=a.unit_id,
+        type_label=a.type_label,
+        status=a.status,
+        status_label=a.get_status_display(),
+        registered_on=_local_date(a.created_at) or timezone.localdate(),
+        opened_on=a.opened_on,
+        last_update=_local_date(a.last_published_at),
+        has_interaction=bool(a.has_inquiry or a.has_wechat_secrets),
+        unanswered_over_limit=int(a.unanswered_over or 0),
+        oldest_open_message=_local_date(a.oldest_open_at),
+        filing_missing=not a.filing_done,
+        filing_late=bool(a.filing_was_late),
+        filing_due=_local_date(a.filing_next_due),
+        verified=a.verified,
+        verification_expires_on=a.verification_expires_on,
+    )
+
+
+def inspection(user: Any, today: date | None = None, unit: int | None = None) -> list[Verdict]:
+    """Every live account this person may see, judged against the lines, in the ledger's order."""
+    today = today or timezone.localdate()
+    qs = Account.objects.visible_to(user).live()  # type: ignore[attr-defined]
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    days = warn_days()
+    return [judge(facts_of(a), today, days) for a in accounts_with_facts(qs, today)]
+
+
+def all_verdicts(today: date | None = None) -> list[Verdict]:
+    """For the sweep: every live account of the county."""
+    today = today or timezone.localdate()
+    days = warn_days()
+    return [judge(facts_of(a), today, days) for a in accounts_with_facts(Account.objects.live(), today)]
