@@ -3,11 +3,13 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from govmedia.audit.services import record_refusal
 from govmedia.web.errors import ContentRejected, InvalidState
 
 from .auth import BearerToken
@@ -33,6 +35,7 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    record_refusal(request, exc)
     return _error(request, 403, str(exc) or "您没有执行此操作的权限。")
 
 
@@ -75,6 +78,13 @@ def _schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
         if isinstance(e, dict)
     ]
     return _error(request, 422, "请求内容不符合接口要求。", errors=errors)
+
+
+@api.exception_handler(DataError)
+def _database_refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A value the database cannot hold (too long for its column, out of range): the service's transaction
+    was rolled back, so nothing is stored; the caller gets 422, not 500."""
+    return _error(request, 422, "输入有误：有字段超出允许的长度或取值范围。")
 
 
 @api.exception_handler(HttpError)

@@ -80,3 +80,20 @@ def verify() -> tuple[bool, int, Entry | None, str]:
     if head and head.last_id != count:
         return False, count, None, f"链尾记录数不一致（应为{head.last_id}条）"
     return True, count, None, ""
+
+
+def record_refusal(request: Any, exc: Exception) -> Entry | None:
+    """A permission refusal (page or API) as a failed `auth.permission_denied` entry."""
+    user = getattr(request, "user", None)
+    actor = user if getattr(user, "is_authenticated", False) else None
+    return record(
+        "auth.permission_denied",
+        actor=actor,
+        request=request,
+        success=False,
+        after={
+            "path": str(getattr(request, "path", ""))[:200],
+            "method": str(getattr(request, "method", "")),
+            "reason": str(exc)[:200],
+        },
+    )

@@ -6,4 +6,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.entries, name="entries"),
     path("export.xlsx", views.export, name="export"),
+    path("verify/", views.verify_now, name="verify"),
 ]

@@ -2,17 +2,20 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from govmedia.org.permissions import require, rule
 from govmedia.reports.excel import xlsx_response
 
 from .models import Entry
 from .services import record
+from .watch import alarm_text, check_chain, last_check
 
 
 @rule("audit.read")
@@ -47,7 +50,19 @@ def entries(request: HttpRequest) -> HttpResponse:
     form = EntryFilter(request.GET or None)
     qs = form.apply(Entry.objects.all()) if request.GET else Entry.objects.all()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/entries.html", {"form": form, "page": page})
+    return render(request, "audit/entries.html", {"form": form, "page": page, "last_check": last_check()})
+
+
+@require_POST
+def verify_now(request: HttpRequest) -> HttpResponse:
+    """The auditor checks the hash chain at once (the sweeper does it every hour)."""
+    require(request.user, "audit.read")
+    entry = check_chain(force=True, actor=request.user, request=request)
+    if entry is not None and entry.success:
+        messages.success(request, f"责任日志完整，共{(entry.after or {}).get('entries')}条。")
+    elif entry is not None:
+        messages.error(request, alarm_text(entry))
+    return redirect("audit:entries")
 
 
 def export(request: HttpRequest) -> HttpResponse:

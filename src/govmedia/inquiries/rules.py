@@ -61,3 +61,10 @@ def _may_dispose(user: Any, obj: Any) -> bool:
 @rule("inquiries.petition_channel")
 def _may_edit_channel(user: Any, obj: Any) -> bool:
     return user.has_role("center_staff", "sysadmin")
+
+
+@rule("inquiries.see_personal_data")
+def _may_see_personal_data(user: Any, obj: Any) -> bool:
+    """Senders' ids, phone and ID numbers unmasked in lists: the centre, which registers, replies and
+    refers petitions. Everyone else (leaders, units, the three administrators) sees them masked."""
+    return user.has_role("center_staff")

@@ -1,6 +1,7 @@
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from .services import DEVICE_COOKIE
@@ -20,5 +21,12 @@ class DeviceCookieMiddleware:
         response = self.get_response(request)
         if request.device_id != existing:  # type: ignore[attr-defined]
             device_id: str = request.device_id  # type: ignore[attr-defined]
-            response.set_cookie(DEVICE_COOKIE, device_id, max_age=TWO_YEARS, httponly=True, samesite="Lax")
+            response.set_cookie(
+                DEVICE_COOKIE,
+                device_id,
+                max_age=TWO_YEARS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         return response

@@ -1,7 +1,9 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -32,3 +34,54 @@ class PasswordChangeRequiredMiddleware:
             if request.path not in allowed and not request.path.startswith(OPEN_PREFIXES):
                 return redirect("password_change")
         return self.get_response(request)
+
+
+# No inline scripts or styles anywhere (behaviour lives in web/app.js, looks in web/app.css); nothing is
+# loaded from another origin; the pages cannot be framed; forms post only to this site.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+# The generated API documentation (Swagger UI) sets style attributes of its own; scripts stay strict.
+DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
+DOCS_PATHS = ("/api/v1/docs",)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (X-Frame-Options, nosniff,
+    Referrer-Policy and HSTS come from Django's own middleware and settings)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            policy = (
+                DOCS_CONTENT_SECURITY_POLICY
+                if request.path.startswith(DOCS_PATHS)
+                else getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+            )
+            response["Content-Security-Policy"] = policy
+        if "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        return response
+
+
+class AuditRefusalMiddleware:
+    """Every permission refusal of a page is written to the responsibility log (the API's refusals are
+    recorded by its 403 handler)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, PermissionDenied):
+            from govmedia.audit.services import record_refusal
+
+            record_refusal(request, exception)

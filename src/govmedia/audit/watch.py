@@ -1,0 +1,72 @@
+"""The audit chain watched on a schedule (等保: integrity of audit records).
+
+`govmedia sweep` (run every minute) verifies the chain at most every AUDIT_VERIFY_INTERVAL seconds and
+records the result: `audit.chain_verified`, or on a break `audit.chain_broken` (success false), an error in
+the server log, and an alarm on 我的待办 of the audit and security administrators until a later check
+passes. The auditor can also check at once from the log page.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from govmedia.web.sweep import sweeper
+from govmedia.web.todo import TodoItem, provider
+
+from .models import Entry
+from .services import record, verify
+
+logger = logging.getLogger("govmedia.audit")
+CHECK_ACTIONS = ("audit.chain_verified", "audit.chain_broken")
+
+
+def last_check() -> Entry | None:
+    return Entry.objects.filter(action__in=CHECK_ACTIONS).order_by("-id").first()
+
+
+def check_chain(*, force: bool = False, actor: Any = None, request: Any = None) -> Entry | None:
+    """Verify the chain unless a check ran less than AUDIT_VERIFY_INTERVAL ago; answer the new entry."""
+    last = last_check()
+    interval = int(getattr(settings, "AUDIT_VERIFY_INTERVAL", 3600))
+    if not force and last is not None and (timezone.now() - last.at).total_seconds() < interval:
+        return None
+    ok, count, broken, reason = verify()
+    if ok:
+        return record("audit.chain_verified", actor=actor, request=request, after={"entries": count})
+    broken_id = broken.pk if broken is not None else None
+    logger.error("audit chain broken at entry %s: %s", broken_id, reason)
+    return record(
+        "audit.chain_broken",
+        actor=actor,
+        request=request,
+        success=False,
+        after={"entries": count, "broken_entry": broken_id, "reason": reason},
+    )
+
+
+@sweeper("audit.verify_chain")
+def _verify_on_schedule() -> int:
+    entry = check_chain()
+    return 1 if entry is not None and not entry.success else 0
+
+
+def alarm_text(entry: Entry) -> str:
+    after = entry.after or {}
+    where = f"第{after.get('broken_entry')}条，" if after.get("broken_entry") else ""
+    return f"责任日志完整性校验失败（{where}{after.get('reason', '')}），请立即核查"
+
+
+@provider
+def _alarm(user: Any) -> list[TodoItem]:
+    if not user.has_role("auditor", "secadmin"):
+        return []
+    last = last_check()
+    if last is None or last.success:
+        return []
+    url = reverse("audit:entries") if user.has_role("auditor") else reverse("home")
+    return [TodoItem(title=alarm_text(last), url=url, kind="安全告警", due_at=last.at)]

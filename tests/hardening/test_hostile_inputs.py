@@ -1,0 +1,174 @@
+"""Hostile inputs: script and SQL payloads are stored verbatim and shown escaped; oversized requests and
+hostile files get a clear refusal and leave nothing behind."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from PIL import Image
+
+from govmedia.inquiries.models import Inquiry
+from govmedia.org.models import ApiToken, User
+from govmedia.publishing.models import Post
+from govmedia.web.uploads import image_problem, storage_root, store
+
+from .urlmap import _town_account
+
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+SQL = "'; DROP TABLE org_user; -- \" OR 1=1 --"
+
+
+def _api(username: str) -> dict[str, str]:
+    _, key = ApiToken.issue(User.objects.get(username=username))
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+@pytest.mark.django_db
+def test_script_and_sql_in_a_post_are_stored_verbatim_and_shown_escaped(login: Any) -> None:
+    response = Client().post(
+        "/api/v1/posts",
+        {
+            "accounts": [_town_account()],
+            "title": f"标题{SCRIPT}",
+            "body": f"正文{SQL}{SCRIPT}",
+            "category": "a",
+        },
+        content_type="application/json",
+        **_api("town_admin"),
+    )
+    assert response.status_code == 201, response.content
+    post = Post.objects.get(pk=response.json()["id"])
+    assert SCRIPT in post.title and SQL in post.body
+    assert User.objects.filter(username="center").exists()  # the SQL did nothing
+    html = login("town_admin").get(f"/publishing/{post.pk}/").content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert '<script>alert("x")' not in html and "<img src=x onerror" not in html
+
+
+@pytest.mark.django_db
+def test_script_and_sql_in_a_message_are_stored_verbatim_and_shown_escaped(login: Any) -> None:
+    before = Inquiry.objects.count()
+    response = Client().post(
+        "/api/v1/inquiries",
+        {
+            "account": _town_account(type="wechat"),
+            "platform_message_id": SQL[:60],
+            "sender": SCRIPT[:60],
+            "content": f"{SCRIPT}{SQL}",
+            "received_at": "2026-11-20T10:00:00+08:00",
+            "kind": "complaint",
+        },
+        content_type="application/json",
+        **_api("center"),
+    )
+    assert response.status_code == 201, response.content
+    assert Inquiry.objects.count() == before + 1
+    inquiry = Inquiry.objects.get(pk=response.json()["id"])
+    assert inquiry.content == f"{SCRIPT}{SQL}"
+    for path in ("/inquiries/?tab=all", f"/inquiries/{inquiry.pk}/"):
+        html = login("center").get(path).content.decode()
+        assert "&lt;script&gt;" in html, path
+        assert '<script>alert("x")' not in html, path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["title", "body", "category", "kind", "portal_url"])
+def test_api_text_fields_take_hostile_strings_without_500(field: str) -> None:
+    headers = _api("town_admin")
+    for value in (SCRIPT, SQL, "\x00\ud7ff", "𠮷" * 5000, "%s%n{0}${jndi:ldap://x}"):
+        body = {"accounts": [_town_account()], "title": "t", "body": "b", "category": "a", field: value}
+        response = Client().post("/api/v1/posts", body, content_type="application/json", **headers)
+        assert response.status_code in (201, 400, 422), (field, value[:20], response.status_code)
+
+
+@pytest.mark.django_db
+def test_an_oversized_request_is_refused_and_stores_nothing(login: Any, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    before = Post.objects.count()
+    big = "长" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    response = Client().post(
+        "/api/v1/posts",
+        {"accounts": [_town_account()], "title": "t", "body": big, "category": "a"},
+        content_type="application/json",
+        **_api("town_admin"),
+    )
+    assert response.status_code in (400, 413), response.status_code
+    page = login("town_admin").post("/publishing/new/", {"title": "t", "body": big})
+    assert page.status_code in (400, 413), page.status_code
+    assert Post.objects.count() == before
+
+
+def _png(width: int, height: int) -> bytes:
+    """A valid PNG header claiming any size, with a tiny compressed body."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _gif(width: int, height: int) -> bytes:
+    buf = io.BytesIO()
+    Image.new("P", (8, 8)).save(buf, "GIF")
+    data = bytearray(buf.getvalue())
+    data[6:10] = struct.pack("<HH", width, height)  # logical screen size
+    return bytes(data)
+
+
+def _jpeg() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(buf, "JPEG")
+    return buf.getvalue()
+
+
+HOSTILE_FILES = {
+    "truncated jpeg": _jpeg()[:200],
+    "gif+html polyglot": b"GIF89a<html><script>alert(1)</script></html>",
+    "html named as image": b"<html><script>alert(1)</script></html>",
+    "png claiming 100000x100000": _png(100_000, 100_000),
+    "gif claiming 65535x65535": _gif(65_535, 65_535),
+    "empty": b"",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(HOSTILE_FILES))
+def test_hostile_files_are_refused_and_leave_nothing(name: str) -> None:
+    data = HOSTILE_FILES[name]
+    with pytest.raises(ValidationError) as refused:
+        store([data], max_bytes=5 * 1024 * 1024, check=image_problem)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in str(refused.value)), "a Chinese reason"
+    leftovers = [p for p in Path(storage_root()).rglob("*") if p.is_file()]
+    assert leftovers == []
+
+
+@pytest.mark.django_db
+def test_size_limit_is_enforced_while_streaming() -> None:
+    seen = []
+
+    def endless() -> Any:
+        for _ in range(1000):
+            seen.append(1)
+            yield b"\0" * 65536
+
+    with pytest.raises(ValidationError):
+        store(endless(), max_bytes=1024 * 1024, check=image_problem)
+    assert len(seen) <= 17  # stopped at the limit, not after reading everything
+    assert [p for p in Path(storage_root()).rglob("*") if p.is_file()] == []
+
+
+def test_pillow_bomb_guard_is_on() -> None:
+    assert Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS <= 200_000_000
