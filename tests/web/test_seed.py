@@ -1,0 +1,58 @@
+"""`govmedia seed`: bulk data in every state, a valid audit chain afterwards, Chinese refusals."""
+
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from govmedia.audit.services import verify
+from govmedia.inquiries.models import Inquiry, Status
+from govmedia.publishing.content import content_hash
+from govmedia.publishing.models import Post, PostVersion, ReviewStep
+
+
+def seed(*args: str) -> tuple[dict[str, Any], str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("seed", *args, stdout=out, stderr=err)
+    return json.loads(out.getvalue()), err.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_tiny_county_counts_states_and_chain() -> None:
+    before_posts = Post.objects.count()
+    result, err = seed("--scale", "county", "--factor", "0.02")
+    counts = result["counts"]
+    assert result["counties"] == 1 and "已生成1个县" in err
+    assert counts["org.unit"] == 28 and counts["org.user"] == 140
+    assert counts["publishing.post"] == 308 == Post.objects.count() - before_posts
+    assert counts["audit.entry"] == 1540
+    seeded = Post.objects.filter(unit__name__startswith="种")
+    assert set(seeded.values_list("status", flat=True)) == set(Post.Status.values)
+    assert set(Inquiry.objects.values_list("status", flat=True)) >= set(Status.values)
+    assert PostVersion.objects.filter(post__in=seeded).count() == counts["publishing.postversion"]
+    assert ReviewStep.objects.filter(post__in=seeded, decision="pending", received_at__isnull=False).exists()
+    post = seeded.first()
+    assert post is not None and post.content_hash == content_hash(post.content())
+    ok, checked, _, reason = verify()
+    assert ok, reason
+    assert checked >= 1540
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_refuses_a_second_run_on_seeded_data() -> None:
+    seed("--scale", "county", "--factor", "0.01")
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("seed", "--scale", "county", "--factor", "0.01", stderr=err)
+    assert exc.value.code == 2 and "已有种子数据" in err.getvalue()
+
+
+@pytest.mark.parametrize("args", [["--scale", "town"], ["--scale", "county", "--counties", "0"]])
+def test_bad_scale_exits_2_in_chinese(args: list[str]) -> None:
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("seed", *args, stderr=err)
+    assert exc.value.code == 2
+    assert "输入有误" in err.getvalue()
