@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API documentation's assets locally (no CDN on the intranet)
     "axes",
     "govmedia.web",
     "govmedia.org",
@@ -45,22 +46,28 @@ INSTALLED_APPS = [
     "govmedia.inquiries",
     "govmedia.security",
     "govmedia.platforms",
+    "govmedia.ops",
+    "govmedia.notifications",
+    "govmedia.reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "govmedia.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "govmedia.api.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "govmedia.security.middleware.DeviceCookieMiddleware",
     "govmedia.web.middleware.LoginRequiredMiddleware",
     "govmedia.web.middleware.PasswordChangeRequiredMiddleware",
+    "govmedia.web.middleware.AuditRefusalMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -148,6 +155,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS=1 for a deployment served over HTTPS (directly or behind a TLS-terminating reverse proxy that sets
+# X-Forwarded-Proto and strips it from clients): secure-only cookies, redirect to HTTPS, HSTS.
+HTTPS = os.environ.get("HTTPS", "0") == "1"
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
+# Rate limits, "requests/seconds" (govmedia.api.ratelimit): per API token, per address on the API, and failed
+# sign-ins per address (django-axes locks the account itself after AXES_FAILURE_LIMIT failures).
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/60")
+API_RATE_LIMIT_PER_IP = os.environ.get("API_RATE_LIMIT_PER_IP", "1200/60")
+SIGN_IN_FAILURES_PER_IP = os.environ.get("SIGN_IN_FAILURES_PER_IP", "30/900")
+# `govmedia sweep` verifies the audit hash chain at most this often (seconds) and raises an alarm on a break.
+AUDIT_VERIFY_INTERVAL = int(os.environ.get("AUDIT_VERIFY_INTERVAL", 3600))
 
 # The county standard's effective date, for filings of already-open accounts (R4.2-2).
 STANDARD_EFFECTIVE_DATE = os.environ.get("STANDARD_EFFECTIVE_DATE", "2026-01-01")

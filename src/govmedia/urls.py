@@ -28,6 +28,10 @@ urlpatterns = [
     path("publishing/", include("govmedia.publishing.urls")),
     path("inquiries/", include("govmedia.inquiries.urls")),
     path("platforms/", include("govmedia.platforms.urls")),
+    path("deliveries/", include("govmedia.platforms.web_urls")),
+    path("simulator/", include("govmedia.platforms.simulator.urls")),  # 404 unless SIMULATOR_ENABLED
+    path("notifications/", include("govmedia.notifications.urls")),
+    path("reports/", include("govmedia.reports.urls")),
     path("api/v1/", api.urls),
 ]
 

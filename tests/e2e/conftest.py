@@ -11,12 +11,15 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests make are
 # still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# A loaded 2-core CI machine can take a few seconds for a page that needs a second on a quiet one.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:

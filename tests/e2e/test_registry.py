@@ -1,4 +1,4 @@
-"""A unit registers an account and files it; the county office returns it, then accepts it (R4.2-1, R4.2-6)."""
+"""A unit registers and files an account; the county office returns it, then accepts it (R4.2-1, R4.2-6)."""
 
 from datetime import date, timedelta
 from typing import Any
@@ -23,7 +23,10 @@ def test_register_file_return_correct_accept_and_print_a1(sign_in: Any, site: st
     admin.locator("#id_name").fill(NAME)
     admin.locator("#id_link").fill("https://weibo.com/yaoanjiaoyu")
     admin.locator("#id_planned_open_on").fill((date.today() + timedelta(days=40)).isoformat())
-    for role, name, title, mobile in (("leader", "陈刚", "副局长", "13908781005"), ("admin", "赵丽", "管理员", "13908781004")):
+    for role, name, title, mobile in (
+        ("leader", "陈刚", "副局长", "13908781005"),
+        ("admin", "赵丽", "管理员", "13908781004"),
+    ):
         admin.locator(f"#id_{role}_name").fill(name)
         admin.locator(f"#id_{role}_title").fill(title)
         admin.locator(f"#id_{role}_mobile").fill(mobile)

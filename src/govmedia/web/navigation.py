@@ -20,7 +20,7 @@ class Section:
 
 
 SECTIONS: list[Section] = [
-    Section("我的待办", [Link("我的待办", "home")]),
+    Section("我的待办", [Link("我的待办", "home"), Link("通知", "notifications:inbox")]),
     Section(
         "账号台账",
         [
@@ -36,6 +36,11 @@ SECTIONS: list[Section] = [
             Link("素材库", "publishing:materials"),
             Link("信息存档", "publishing:archive"),
             Link("联动任务", "publishing:tasks"),
+            Link(
+                "平台发布任务",
+                "deliveries:list",
+                frozenset({"sysadmin", "secadmin", "center_staff", "duty_officer", "auditor"}),
+            ),
             Link("内容检查", "compliance:check"),
         ],
     ),
@@ -64,7 +69,14 @@ SECTIONS: list[Section] = [
             Link("安全管理设置", "security:settings", frozenset({"secadmin"})),
         ],
     ),
-    Section("统计报表", []),
+    Section(
+        "统计报表",
+        [
+            Link("统计报表", "reports:index"),
+            Link("检查指标", "reports:inspection"),
+            Link("工作概览", "reports:overview"),
+        ],
+    ),
     Section(
         "系统管理",
         [
@@ -74,6 +86,12 @@ SECTIONS: list[Section] = [
             Link("敏感词库", "compliance:lexicon", frozenset({"secadmin"})),
             Link("平台规则", "compliance:profiles", frozenset({"sysadmin"})),
             Link("责任日志", "audit:entries", frozenset({"auditor"})),
+            Link("群机器人", "notifications:webhooks", frozenset({"sysadmin", "center_staff", "unit_admin"})),
+            Link(
+                "通知发送记录",
+                "notifications:deliveries",
+                frozenset({"sysadmin", "center_staff", "unit_admin", "secadmin"}),
+            ),
         ],
     ),
 ]
