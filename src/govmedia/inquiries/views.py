@@ -253,7 +253,7 @@ def inquiry_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     }
     try:
         if action == "reply" and p.get("via") == "platform":
-            delivery = queue_reply(inquiry.pk, inquiry.account, data["text"], request.user)
+            delivery = queue_reply(inquiry.pk, inquiry.account, p.get("text", ""), request.user)
             done = delivery.last_error or "已交由系统通过平台接口回复，发出后自动登记（见平台发布任务）。"
         else:
             services.act(request.user, inquiry, action, data, request=request)
