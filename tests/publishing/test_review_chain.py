@@ -291,3 +291,15 @@ def test_editor_panel_explains_findings_as_the_author_types(login: Any, accounts
     assert "内部资料" in html and "须修改" in html
     empty = login("edu_admin").post("/publishing/panel/", {}).content.decode()
     assert "category" in empty or "分类" in empty or "类别" in empty
+
+
+def test_r5_3_1_unknown_category_is_refused_in_chinese(
+    cast: dict[str, User], accounts: dict[str, Account]
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        services.create_post(cast["edu_admin"], {**GOOD, "category": "zz"}, [accounts["edu_wechat"].pk])
+    assert "a至j" in err.value.message_dict["category"][0]
+    answer = _api(cast["edu_admin"])(
+        "post", "/posts", {"accounts": [accounts["edu_wechat"].pk], **GOOD, "category": "k"}
+    )
+    assert answer.status_code == 422 and "category" in answer.json()["errors"]

@@ -21,10 +21,11 @@ from govmedia.web.uploads import store
 
 from .checks import blocking, findings_for
 from .content import CONTENT_KEYS, content_hash
-from .models import Archive, EmergencyEvent, Material, Post, PostVersion, ReviewStep
+from .models import CATEGORIES, Archive, EmergencyEvent, Material, Post, PostVersion, ReviewStep
 from .routes import STEP_ROLES, STEP_WORKDAYS, RouteError, StepKind, Target, route
 
 PUBLISH_WITHIN_HOURS = 1
+CATEGORY_CODES = {code for code, _ in CATEGORIES}
 EDITABLE = {Post.Status.DRAFT, Post.Status.REJECTED, Post.Status.IN_REVIEW, Post.Status.APPROVED}
 
 
@@ -81,6 +82,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     kind = data.get("kind") or Post.Kind.ORIGINAL
     if kind not in Post.Kind.values:
         errors["kind"] = ["信息来源应为原创、转载或门户网站已发布"]
+    if data.get("category") and data["category"] not in CATEGORY_CODES:
+        errors["category"] = ["信息类别应为规范5.3的a至j之一"]
     for key in ("repost", "emergency"):
         if data.get(key) is not None and not isinstance(data.get(key), dict):
             errors[key] = ["格式不正确"]
