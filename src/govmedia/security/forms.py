@@ -94,43 +94,20 @@ class PasswordChangeForm(forms.Form):
     )
 
 
+def _check(label: str) -> forms.TypedChoiceField:
+    """One item of the patrol checklist: 正常 (True) or 异常 (False)."""
+    return forms.TypedChoiceField(
+        label=label, choices=OK_CHOICES, coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1"
+    )
+
+
 class PatrolForm(forms.Form):
     account = forms.ModelChoiceField(label="账号", queryset=Account.objects.none())
-    front_content_ok = forms.TypedChoiceField(
-        label="前台：发布内容完整、未被篡改",
-        choices=OK_CHOICES,
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
-        initial="1",
-    )
-    front_comments_ok = forms.TypedChoiceField(
-        label="前台：评论、留言无异常",
-        choices=OK_CHOICES,
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
-        initial="1",
-    )
-    back_operators_ok = forms.TypedChoiceField(
-        label="后台：操作人员无异常",
-        choices=OK_CHOICES,
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
-        initial="1",
-    )
-    back_signins_ok = forms.TypedChoiceField(
-        label="后台：登录记录无异常",
-        choices=OK_CHOICES,
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
-        initial="1",
-    )
-    back_interfaces_ok = forms.TypedChoiceField(
-        label="后台：绑定接口无异常",
-        choices=OK_CHOICES,
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
-        initial="1",
-    )
+    front_content_ok = _check("前台：发布内容完整、未被篡改")
+    front_comments_ok = _check("前台：评论、留言无异常")
+    back_operators_ok = _check("后台：操作人员无异常")
+    back_signins_ok = _check("后台：登录记录无异常")
+    back_interfaces_ok = _check("后台：绑定接口无异常")
     result = forms.ChoiceField(
         label="巡查结果",
         choices=[("normal", "正常"), ("anomaly", "异常")],
