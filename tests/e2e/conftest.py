@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import expect
 
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests make are
@@ -18,6 +20,19 @@ from playwright.sync_api import expect
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+class _SerialServer(WSGIServer):
+    """The live server answers one request at a time. With in-memory SQLite every server thread shares the
+    test's single connection, so an htmx panel request racing a form save would interleave their
+    transactions (a test-only artefact: a real server gives each thread its own connection)."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+LiveServerThread.server_class = _SerialServer
 # A loaded 2-core CI machine can take a few seconds for a page that needs a second on a quiet one.
 expect.set_options(timeout=15_000)
 
