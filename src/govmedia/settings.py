@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves the API documentation's assets locally (no CDN on the intranet)
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "govmedia.web",
     "govmedia.org",
     "govmedia.audit",
@@ -60,12 +63,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "govmedia.api.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "govmedia.security.middleware.DeviceCookieMiddleware",
     "govmedia.web.middleware.LoginRequiredMiddleware",
+    "govmedia.security.middleware.TwoFactorMiddleware",
+    "govmedia.web.middleware.DutySeparationMiddleware",
     "govmedia.web.middleware.PasswordChangeRequiredMiddleware",
     "govmedia.web.middleware.AuditRefusalMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -136,6 +142,10 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# Two-factor sign-in: the name authenticator apps show, and a growing delay after wrong codes.
+OTP_TOTP_ISSUER = "政务新媒体管理平台"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -19,6 +19,7 @@ urlpatterns = [
         name="password_change",
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/two-factor/", include("govmedia.security.twofactor_urls")),
     path("org/", include("govmedia.org.urls")),
     path("audit/", include("govmedia.audit.urls")),
     path("calendar/", include("govmedia.calendar.urls")),

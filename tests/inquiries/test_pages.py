@@ -183,7 +183,7 @@ def test_r7_1_import_csv_and_garbage(login: Any, account: Account) -> None:
 
 
 def test_r7_lists_stats_and_petition_pages_render(login: Any) -> None:
-    for who in ("center", "office_leader", "edu_admin", "edu_leader", "town_leader", "auditor"):
+    for who in ("center", "office_leader", "edu_admin", "edu_leader", "town_leader", "sysadmin"):
         client = login(who)
         for path in (
             "/inquiries/",

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from govmedia.audit.services import record
 
-from .models import Role, Unit, User
+from .models import Role, Unit, User, separation_problem
 
 
 class SignInForm(AuthenticationForm):
@@ -54,6 +54,12 @@ class PersonForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["roles"].initial = sorted(self.instance.role_codes())
             self.fields["initial_password"].help_text = "填写则重置为新的初始密码，本人下次登录须修改。"
+
+    def clean_roles(self) -> list[str]:
+        roles: list[str] = self.cleaned_data.get("roles") or []
+        if problem := separation_problem(roles):
+            raise forms.ValidationError(problem)
+        return roles
 
     def clean_initial_password(self) -> str:
         from django.contrib.auth.password_validation import validate_password

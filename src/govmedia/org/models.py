@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 
 class Unit(models.Model):
@@ -101,6 +99,26 @@ COUNTY_WIDE_ROLES = frozenset(
         Role.AUDITOR,
     }
 )
+
+
+# 三员分立: the system, security and audit administrators are three different people, and the auditor, who
+# reads the audit log and nothing else, holds no other role.
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+
+
+def separation_problem(roles: Iterable[str]) -> str:
+    """Why this set of roles breaks the separation of the three administrators, or ""."""
+    roles = set(roles)
+    if len(roles & ADMIN_ROLES) > 1:
+        return "三员分立：系统管理员、安全管理员、审计管理员须由不同人员担任。"
+    if Role.AUDITOR in roles and len(roles) > 1:
+        return "三员分立：审计管理员不得兼任其他角色。"
+    return ""
+
+
+def confined_to_audit_log(user: Any) -> bool:
+    """The audit administrator reads, searches and exports the audit log and nothing else."""
+    return Role.AUDITOR in user.role_codes()
 
 
 class RoleGrant(models.Model):

@@ -3,11 +3,12 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from govmedia.audit.services import record
 
-from .models import RoleGrant, Unit, User
+from .models import RoleGrant, Unit, User, separation_problem
 from .permissions import require, rule
 
 
@@ -55,6 +56,8 @@ def save_person(
             before = {**_snapshot(old, PERSON_FIELDS), "roles": sorted(old.role_codes())}
         if person.pk == actor.pk and before and sorted(before["roles"]) != roles:
             require(actor, "org.grant_own_roles")  # nobody grants themselves a role
+        if problem := separation_problem(roles):
+            raise ValidationError({"roles": [problem]})
         if initial_password:
             person.set_password(initial_password)
             person.must_change_password = True

@@ -9,8 +9,11 @@ from django.dispatch import receiver
 @receiver(user_logged_in)
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     from govmedia.security.services import record_sign_in
+    from govmedia.security.twofactor import next_step
 
     record_sign_in(request, user=user, username=user.get_username(), success=True)
+    if request is not None and hasattr(request, "session"):
+        next_step(request, user)  # settles now whether this session needs a second factor
 
 
 @receiver(user_login_failed)

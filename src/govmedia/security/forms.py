@@ -282,4 +282,4 @@ class NetworkForm(forms.Form):
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = SecurityPolicy
-        fields = list(POLICY_FIELDS)
+        fields = [*POLICY_FIELDS, "two_factor_required"]

@@ -86,6 +86,11 @@ class SecurityPolicy(models.Model):
     heightened_interval_hours = models.PositiveIntegerField("加强监测期间巡查间隔（小时）", default=4)
     heightened_start_hour = models.PositiveIntegerField("加强监测每日开始（时）", default=8)
     heightened_end_hour = models.PositiveIntegerField("加强监测每日结束（时）", default=24)
+    two_factor_required = models.BooleanField(
+        "领导和三员须使用两步验证",
+        default=True,
+        help_text="县、单位领导和系统、安全、审计管理员登录时须输入身份验证器的动态验证码",
+    )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 

@@ -200,16 +200,21 @@ def update_policy(actor: Any, data: dict[str, Any], request: Any = None) -> Secu
     if not 1 <= values["leak_rotation_hours"] <= 72:
         errors["leak_rotation_hours"] = ["泄露后更换时限应为1至72小时"]
     problems = policy_problems(Policy(**{f: values[f] for f in Policy.__dataclass_fields__}))
+    two_factor = data.get("two_factor_required", SecurityPolicy.current().two_factor_required)
+    if not isinstance(two_factor, bool):
+        errors["two_factor_required"] = ["请选择是或否"]
     if errors or problems:
         raise ValidationError({**errors, **({"__all__": problems} if problems else {})})
     with transaction.atomic():
         row = SecurityPolicy.objects.select_for_update().get_or_create(pk=1)[0]
-        before = {f: getattr(row, f) for f in POLICY_FIELDS}
+        before: dict[str, Any] = {f: getattr(row, f) for f in (*POLICY_FIELDS, "two_factor_required")}
         for f, v in values.items():
             setattr(row, f, v)
+        row.two_factor_required = two_factor
         row.updated_by = actor
         row.save()
-        record("security.policy_updated", actor=actor, obj=row, before=before, after=values, request=request)
+        after = {**values, "two_factor_required": two_factor}
+        record("security.policy_updated", actor=actor, obj=row, before=before, after=after, request=request)
     return row
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import incident_views, patrol_views, views
+from . import incident_views, patrol_views, twofactor_views, views
 
 app_name = "security"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("networks/<int:pk>/remove/", views.network_remove, name="network_remove"),
     path("devices/<int:pk>/approve/", views.device_approve, name="device_approve"),
     path("settings/", views.settings_view, name="settings"),
+    path("two-factor/", twofactor_views.people, name="two_factor"),
+    path("two-factor/<int:pk>/reset/", twofactor_views.reset, name="two_factor_reset"),
     path("comments/", views.comments, name="comments"),
     path("comments/new/", views.comment_new, name="comment_new"),
     path("drills/", views.drills, name="drills"),

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from govmedia.org.models import confined_to_audit_log
+
 # Paths with their own authentication (API tokens, platform signatures) or none at all.
 OPEN_PREFIXES = ("/api/", "/platforms/", "/static/")
 
@@ -19,6 +21,37 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path.startswith(OPEN_PREFIXES):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+# What the audit administrator may open (三员分立): the audit log, their own sign-in pages and their notices.
+AUDITOR_PREFIXES = ("/audit/", "/accounts/", "/notifications/")
+
+
+def auditor_may_open(path: str) -> bool:
+    return path == "/" or path.startswith(AUDITOR_PREFIXES + OPEN_PREFIXES)
+
+
+class DutySeparationMiddleware:
+    """The audit administrator reads, searches and exports the audit log and nothing else; every other page
+    is refused (and the refusal is itself audited)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or auditor_may_open(request.path):
+            return
+        if not confined_to_audit_log(user):
+            return
+        from govmedia.audit.services import record_refusal
+
+        refusal = PermissionDenied("三员分立：审计管理员只能查阅、检索和导出责任日志。")
+        record_refusal(request, refusal)
+        raise refusal
 
 
 class PasswordChangeRequiredMiddleware:

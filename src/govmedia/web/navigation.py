@@ -5,6 +5,10 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
+from govmedia.org.models import confined_to_audit_log
+
+from .middleware import auditor_may_open
+
 
 @dataclass(frozen=True)
 class Link:
@@ -67,6 +71,7 @@ SECTIONS: list[Section] = [
             Link("培训记录", "security:trainings"),
             Link("登录记录", "security:signins", frozenset({"secadmin", "sysadmin"})),
             Link("安全管理设置", "security:settings", frozenset({"secadmin"})),
+            Link("两步验证", "security:two_factor", frozenset({"secadmin"})),
         ],
     ),
     Section(
@@ -99,6 +104,7 @@ SECTIONS: list[Section] = [
 
 def sections_for(user: Any, path: str) -> list[dict[str, Any]]:
     roles = user.role_codes()
+    confined = confined_to_audit_log(user)
     shown = []
     for section in SECTIONS:
         links = []
@@ -108,6 +114,8 @@ def sections_for(user: Any, path: str) -> list[dict[str, Any]]:
             try:
                 url = reverse(link.url_name)
             except NoReverseMatch:
+                continue
+            if confined and not auditor_may_open(url):
                 continue
             active = path == url if url == "/" else path.startswith(url)
             links.append({"label": link.label, "url": url, "active": active})
