@@ -44,3 +44,44 @@ def test_phone_layout_shows_menu_button(page: Page, site: str) -> None:
     expect(page.locator("#nav")).to_be_hidden()
     menu.click()
     expect(page.locator("#nav")).to_be_visible()
+
+
+def test_r6_1_4_a_leader_enrols_an_authenticator_on_a_phone_and_signs_in_with_it(
+    page: Page, site: str, tmp_path: Any
+) -> None:
+    """With two-factor sign-in enforced, office_leader enrols from the QR page, keeps the recovery codes,
+    and at the next sign-in passes with the app's code."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from govmedia.security.models import SecurityPolicy
+
+    def code() -> str:
+        device = TOTPDevice.objects.get(user__username="office_leader")
+        return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+    SecurityPolicy.objects.filter(pk=1).update(two_factor_required=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    _sign_in(page, site, "office_leader", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="启用两步验证")).to_be_visible()
+    expect(page.locator(".qr svg")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "enrol.png"))
+    page.get_by_label("验证码").fill("000000")
+    page.get_by_role("button", name="完成绑定").click()
+    expect(page.locator(".errorlist, .error")).to_contain_text("验证码")
+    TOTPDevice.objects.filter(user__username="office_leader").update(throttling_failure_count=0)
+    page.get_by_label("验证码").fill(code())
+    page.get_by_role("button", name="完成绑定").click()
+    expect(page.get_by_role("heading", name="两步验证已启用")).to_be_visible()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    page.get_by_role("link", name="我已保存，继续").click()
+    expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
+
+    page.get_by_role("button", name="菜单").click()
+    page.get_by_role("button", name="退出").click()
+    TOTPDevice.objects.filter(user__username="office_leader").update(last_t=-1)  # same 30 s step again
+    _sign_in(page, site, "office_leader", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="两步验证")).to_be_visible()
+    page.get_by_label("验证码").fill(code())
+    page.get_by_role("button", name="验证").click()
+    expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
