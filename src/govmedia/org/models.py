@@ -37,8 +37,10 @@ class Unit(models.Model):
     @property
     def is_county_level(self) -> bool:
         """The county government, its office and the centre act for the whole county."""
-        return self.kind in {self.Kind.COUNTY_GOV, self.Kind.COUNTY_OFFICE, self.Kind.EGOV_CENTER}
+        return self.kind in COUNTY_LEVEL_KINDS
 
+
+COUNTY_LEVEL_KINDS = frozenset({Unit.Kind.COUNTY_GOV, Unit.Kind.COUNTY_OFFICE, Unit.Kind.EGOV_CENTER})
 
 mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", "请输入11位手机号码")
 phone_validator = RegexValidator(r"^[0-9\-（）()转 ]{7,20}$", "请输入正确的办公电话，如 0878-5712345")

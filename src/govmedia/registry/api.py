@@ -12,12 +12,12 @@ from pydantic import Field
 
 from govmedia.api.errors import Conflict, Unprocessable
 from govmedia.org.models import Unit
+from govmedia.web.errors import InvalidState
 
 from . import services
 from .checks import account_name_warnings
 from .models import CONTACT_PARTS, Account, Filing
 from .queries import ledger_queryset
-from .services import InvalidState
 
 accounts_router = Router(tags=["账号台账"])
 filings_router = Router(tags=["账号备案"])

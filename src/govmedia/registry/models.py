@@ -217,6 +217,10 @@ class OperatorGrant(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, verbose_name="授权人"
     )
     note = models.CharField("说明", max_length=200, blank=True)
+    reviewed_on = models.DateField("最近复核日期", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, verbose_name="复核人"
+    )
 
     class Meta:
         ordering = ["-granted_on", "-id"]

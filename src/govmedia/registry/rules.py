@@ -120,3 +120,26 @@ def check_name(
             )
         )
     return warnings
+
+
+# 3.2.3: who may operate which account is reviewed periodically; every quarter, and at once when the person
+# has left or moved to another unit.
+GRANT_REVIEW_DAYS = 90
+
+
+def grant_review_problem(
+    granted_on: date,
+    reviewed_on: date | None,
+    today: date,
+    person_active: bool,
+    person_in_unit: bool,
+) -> str:
+    """Why an active operator grant needs review now, or "" when it does not."""
+    if not person_active:
+        return "人员已停用，应撤销授权"
+    if not person_in_unit:
+        return "人员已不在本单位，应撤销授权"
+    due = (reviewed_on or granted_on) + timedelta(days=GRANT_REVIEW_DAYS)
+    if due <= today:
+        return f"已超过{GRANT_REVIEW_DAYS}天未复核"
+    return ""

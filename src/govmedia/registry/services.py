@@ -15,6 +15,7 @@ from govmedia.calendar.services import day_info, meet, open_deadline
 from govmedia.org.models import Unit, User, sees_all_units
 from govmedia.org.permissions import require, rule
 from govmedia.security.services import raise_rotation_task
+from govmedia.web.errors import InvalidState
 
 from . import rules
 from .models import (
@@ -31,11 +32,6 @@ from .models import (
     OperatorGrant,
     field_label,
 )
-
-
-class InvalidState(Exception):
-    """The action is not allowed in the object's current state (HTTP 409); the message is Chinese."""
-
 
 # ---- permission rules ----
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import grant_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("export.xlsx", views.export, name="export"),
     path("import/", views.import_view, name="import"),
     path("words/", views.words, name="words"),
+    path("grants/", grant_views.review_list, name="grants"),
+    path("grants/<int:pk>/confirm/", grant_views.confirm, name="grant_confirm"),
+    path("grants/<int:pk>/revoke/", grant_views.revoke, name="grant_review_revoke"),
     path("accounts/new/", views.account_new, name="account_new"),
     path("accounts/<int:pk>/", views.account_detail, name="account"),
     path("accounts/<int:pk>/edit/", views.account_edit, name="account_edit"),

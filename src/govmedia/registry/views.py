@@ -21,6 +21,7 @@ from govmedia.documents.form_a1 import build_docx, form_a1
 from govmedia.org.models import units_visible_to
 from govmedia.org.permissions import can, require
 from govmedia.reports.excel import xlsx_response
+from govmedia.web.errors import InvalidState
 
 from . import services
 from .checks import account_name_warnings
@@ -53,7 +54,6 @@ from .models import (
     field_label,
 )
 from .queries import FILING_STATES, ledger_queryset
-from .services import InvalidState
 
 
 def _user(request: HttpRequest) -> Any:

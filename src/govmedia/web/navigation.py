@@ -30,6 +30,7 @@ SECTIONS: list[Section] = [
         [
             Link("账号台账", "registry:ledger"),
             Link("备案审核", "registry:filings"),
+            Link("授权复核", "registry:grants", frozenset({"center_staff", "unit_admin"})),
             Link("名称禁用词", "registry:words", frozenset({"sysadmin", "center_staff"})),
         ],
     ),
