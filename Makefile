@@ -40,6 +40,7 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/mypy bench/*.py
 	$(BIN)/govmedia makemigrations --check --dry-run
 
 test: lint

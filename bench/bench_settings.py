@@ -1,4 +1,5 @@
-"""Settings for pages_bench only: the product's settings with a bench-only URLconf (adds /bench/bare/)."""
+"""Settings for the HTTP benches (pages_bench, load_bench): the product's settings with a bench-only URLconf
+(adds /bench/bare/)."""
 
 from govmedia.settings import *  # noqa: F403
 
