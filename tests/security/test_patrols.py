@@ -127,7 +127,7 @@ def test_oversized_screenshot_is_refused_while_streaming(
     cast: dict[str, User], settings: Any, monkeypatch: Any, accounts: dict[str, Account]
 ) -> None:
     monkeypatch.setattr(uploads, "MAX_IMAGE_BYTES", 100)
-    with pytest.raises(ValidationError, match="不能超过"):
+    with pytest.raises(ValidationError, match="文件超过100字节"):
         patrol_services.record_patrol(
             cast["duty_officer"],
             accounts["edu"],

@@ -25,6 +25,7 @@ class StoredFile:
     sha256: str
     size: int
     path: Path
+    created: bool  # False when the same bytes were already stored
 
 
 def storage_root() -> Path:
@@ -38,20 +39,26 @@ def path_for(sha256: str) -> Path:
 
 
 def _mib(n: int) -> str:
-    return f"{n / 1024 / 1024:g}MB"
+    if n >= 1024 * 1024:
+        return f"{round(n / 1024 / 1024, 1):g}MB"
+    return f"{round(n / 1024, 1):g}KB" if n >= 1024 else f"{n}字节"
 
 
 def store(
-    chunks: Iterable[bytes], max_bytes: int, check: Callable[[Path], str | None], field: str | None = "file"
+    chunks: Iterable[bytes],
+    max_bytes: int,
+    check: Callable[[Path], str | None],
+    field: str | None = "file",
+    root: Path | None = None,
 ) -> StoredFile:
-    """Stream `chunks` into storage. `check(path)` answers a Chinese reason to refuse, or None to accept.
-    Raises ValidationError (on `field`, or a plain one without) when the file is too large, empty or
-    refused; nothing is stored then."""
+    """Stream `chunks` into `root/<aa>/<sha256>` (default: `storage_root()`). `check(path)` answers a
+    Chinese reason to refuse, or None to accept. Raises ValidationError (on `field`, or a plain one
+    without) when the file is too large, empty or refused; nothing is stored then."""
 
     def refuse(message: str) -> ValidationError:
         return ValidationError({field: [message]}) if field else ValidationError(message)
 
-    root = storage_root()
+    root = root or storage_root()
     (root / "tmp").mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=root / "tmp")
     tmp = Path(tmp_name)
@@ -70,13 +77,12 @@ def store(
         if reason := check(tmp):
             raise refuse(reason)
         sha = digest.hexdigest()
-        final = path_for(sha)
+        final = root / sha[:2] / sha
         final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            tmp.unlink()
-        else:
+        created = not final.exists()
+        if created:
             tmp.replace(final)
-        return StoredFile(sha, size, final)
+        return StoredFile(sha, size, final, created)
     finally:
         if tmp.exists():
             tmp.unlink()
