@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from govmedia.notifications import services, webhooks
@@ -239,6 +240,23 @@ def test_b7_secret_is_write_only_and_blank_keeps_it(login: Any) -> None:
     )
     t.refresh_from_db()
     assert t.name == "改名" and t.secret == "SECsecret42"
+
+
+def test_b7_the_robot_key_and_secret_are_encrypted_at_rest(settings: Any) -> None:
+    """DESIGN invariant 7: what the database holds is ciphertext; a changed key leaves them unreadable."""
+    t = _target(
+        "栋川镇", "dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=TOKEN123", "SECsecret42"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT url_encrypted, secret_encrypted FROM notifications_webhooktarget WHERE id = %s", [t.pk]
+        )
+        stored = " ".join(cursor.fetchone())
+    assert "TOKEN123" not in stored and "SECsecret42" not in stored and "dingtalk" not in stored
+    fresh = WebhookTarget.objects.get(pk=t.pk)
+    assert fresh.url.endswith("TOKEN123") and fresh.secret == "SECsecret42"
+    settings.SECRET_KEY = "another-key-" + "x" * 40
+    assert fresh.secret == "" and fresh.masked_url == "（地址无法解密，请重新填写）"
 
 
 def test_b7_unit_admin_manages_only_its_own_units_robots(login: Any) -> None:

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from govmedia.platforms import crypto
+
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
@@ -45,8 +47,20 @@ class Notification(models.Model):
         return self.title
 
 
+def _reveal(token: str) -> str:
+    """The plain text of an encrypted column; "" when empty or unreadable under the current key."""
+    if not token:
+        return ""
+    try:
+        return crypto.decrypt(token)
+    except crypto.SecretUnreadable:
+        return ""
+
+
 class WebhookTarget(models.Model):
-    """A unit's group robot. The secret (DingTalk 加签) is write-only on every page."""
+    """A unit's group robot. Its address (which carries the robot's key) and its 加签 secret are credentials:
+    encrypted at rest (DESIGN invariant 7) and read through the `url` and `secret` properties; the secret is
+    write-only on every page."""
 
     class Kind(models.TextChoices):
         WECOM = "wecom", "企业微信群机器人"
@@ -55,8 +69,8 @@ class WebhookTarget(models.Model):
     unit = models.ForeignKey("org.Unit", models.CASCADE, related_name="+", verbose_name="单位")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     name = models.CharField("名称", max_length=50, help_text="如：办公室工作群")
-    url = models.URLField("机器人地址（Webhook）", max_length=500)
-    secret = models.CharField("加签密钥", max_length=200, blank=True)
+    url_encrypted = models.TextField("机器人地址（加密保存）")
+    secret_encrypted = models.TextField("加签密钥（加密保存）", blank=True)
     active = models.BooleanField("启用", default=True)
     urgent_only = models.BooleanField("仅推送紧急和超期通知", default=False)
     created_at = models.DateTimeField("添加时间", auto_now_add=True)
@@ -69,9 +83,28 @@ class WebhookTarget(models.Model):
         return f"{self.unit} · {self.name}（{self.get_kind_display()}）"
 
     @property
+    def url(self) -> str:
+        return _reveal(self.url_encrypted)
+
+    @url.setter
+    def url(self, value: str) -> None:
+        self.url_encrypted = crypto.encrypt(value) if value else ""
+
+    @property
+    def secret(self) -> str:
+        return _reveal(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = crypto.encrypt(value) if value else ""
+
+    @property
     def masked_url(self) -> str:
         """The robot's key or access token is a credential: pages show only where it points."""
-        parts = urlsplit(self.url)
+        url = self.url
+        if not url:
+            return "（地址无法解密，请重新填写）"
+        parts = urlsplit(url)
         return f"{parts.scheme}://{parts.netloc}{parts.path}{'?…' if parts.query else ''}"
 
 
