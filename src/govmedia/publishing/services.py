@@ -22,7 +22,7 @@ from govmedia.web.uploads import store
 from .checks import blocking, findings_for
 from .content import CONTENT_KEYS, content_hash
 from .models import CATEGORIES, Archive, EmergencyEvent, Material, Post, PostVersion, ReviewStep
-from .routes import STEP_ROLES, STEP_WORKDAYS, RouteError, StepKind, Target, route
+from .routes import STEP_LABELS, STEP_ROLES, STEP_WORKDAYS, RouteError, StepKind, Target, route
 
 PUBLISH_WITHIN_HOURS = 1
 CATEGORY_CODES = {code for code, _ in CATEGORIES}
@@ -220,17 +220,31 @@ def update_post(
     request: Any = None,
     event_id: int | None = None,
 ) -> Post:
-    """Edit content. A change of hash makes a new version and voids every decision on the old one (B-2)."""
+    """Edit content. A change of hash makes a new version and voids every decision on the old one (B-2); so
+    does a change of accounts or of the sensitive flag that changes the route of a submitted post (R5.4)."""
     require(actor, "publishing.edit", post)
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)
         if post.status not in EDITABLE:
             raise InvalidState("已发布的信息不能修改。")
         content = _clean({**post.content(), **{k: v for k, v in data.items() if k in CONTENT_KEYS}})
+        submitted = post.status in {Post.Status.IN_REVIEW, Post.Status.APPROVED}
+        route_may_change = submitted and ("sensitive" in data or account_ids is not None)
+        old_route = _route_of(post) if route_may_change else []
         if "sensitive" in data:
             post.sensitive = bool(data["sensitive"])
         if account_ids is not None:
             _set_accounts(actor, post, account_ids)
+        if route_may_change and _route_of(post) != old_route:
+            voided = _void_round(post)
+            record(
+                "publishing.route_changed",
+                actor=actor,
+                obj=post,
+                request=request,
+                before={"steps": [k.value for k in old_route]},
+                after={"steps": [k.value for k in _route_of(post)], "voided": voided},
+            )
         new_hash = content_hash(content)
         changed = new_hash != post.content_hash
         if changed:
@@ -285,11 +299,7 @@ def submit(actor: Any, post: Post, request: Any = None) -> Post:
         findings = findings_for(post, accounts)
         if blocking(findings):
             raise ContentRejected("内容检查未通过，请按提示修改后再送审。", findings)
-        steps = route(
-            portal=post.kind == Post.Kind.PORTAL,
-            targets=[Target(_is_county_unit(a.unit)) for a in accounts],
-            sensitive=post.sensitive,
-        )
+        steps = _route_of(post, accounts)
         now = timezone.now()
         post.round += 1
         post.submitted_at = now
@@ -316,6 +326,16 @@ def submit(actor: Any, post: Post, request: Any = None) -> Post:
             after={"hash": post.content_hash, "steps": [s.value for s in steps]},
         )
     return post
+
+
+def _route_of(post: Post, accounts: list[Account] | None = None) -> list[StepKind]:
+    """The review steps the post needs as it is now: its kind, its accounts and its sensitive flag."""
+    accounts = accounts if accounts is not None else list(post.accounts.select_related("unit"))
+    return route(
+        portal=post.kind == Post.Kind.PORTAL,
+        targets=[Target(_is_county_unit(a.unit)) for a in accounts],
+        sensitive=post.sensitive,
+    )
 
 
 def _steps(post: Post) -> list[ReviewStep]:
@@ -409,12 +429,13 @@ def decide(
 
 
 def approvals_missing(post: Post) -> list[str]:
-    """Steps of the current round that did not approve the current content hash."""
-    return [
-        s.label
+    """Steps the post needs as it is now that did not approve its current content hash in this round."""
+    approved = {
+        s.kind
         for s in _steps(post)
-        if s.decision != ReviewStep.Decision.APPROVE or s.decided_hash != post.content_hash
-    ]
+        if s.decision == ReviewStep.Decision.APPROVE and s.decided_hash == post.content_hash
+    }
+    return [STEP_LABELS[kind] for kind in _route_of(post) if kind not in approved]
 
 
 def publish(actor: Any, post: Post, url: str = "", request: Any = None, via: str = "manual") -> Post:
