@@ -1,9 +1,10 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 
 from govmedia.registry.models import Account
+from govmedia.web.forms import PickOrSearchField
 
 from .models import Kind, PetitionChannel, Status
 
@@ -58,10 +59,10 @@ class ImportForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    account = forms.ChoiceField(label="账号", required=False)
+    account = PickOrSearchField(label="账号", label_from_instance=lambda a: f"{a.name}（{a.type_label}）")
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *Kind.choices])
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *Status.choices])
-    unit = forms.ChoiceField(label="承办单位", required=False)
+    unit = PickOrSearchField(label="承办单位")
     sender = forms.CharField(label="留言人", required=False)
     q = forms.CharField(label="内容", required=False)
     start = forms.DateField(label="留言日期自", required=False, widget=DATE)
@@ -69,10 +70,8 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        account: Any = self.fields["account"]
-        account.choices = [("", "全部")] + [(str(a.pk), f"{a.name}（{a.type_label}）") for a in accounts]
-        unit: Any = self.fields["unit"]
-        unit.choices = [("", "全部")] + [(str(u.pk), u.name) for u in units]
+        cast(PickOrSearchField, self.fields["account"]).queryset = accounts
+        cast(PickOrSearchField, self.fields["unit"]).queryset = units
 
 
 class ChannelForm(forms.ModelForm):

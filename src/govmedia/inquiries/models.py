@@ -147,7 +147,15 @@ class Inquiry(models.Model):
                 name="inquiry_unique_platform_message",
             )
         ]
-        indexes = [models.Index(fields=["status", "received_at"], name="inquiry_status_received")]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="inquiry_status_received"),
+            # The message list's order (办理中 and 全部 tabs filter by status only after it).
+            models.Index(fields=["-received_at", "-id"], name="inquiry_received"),
+            # An account's open messages by age, read from the index alone (检查指标: 互动回应).
+            models.Index(
+                fields=["account", "received_at", "status", "kind"], name="inquiry_account_received"
+            ),
+        ]
 
     def __str__(self) -> str:
         text = self.content.replace("\n", " ")

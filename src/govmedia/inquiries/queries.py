@@ -47,17 +47,26 @@ def overdue_steps(user: Any) -> QuerySet[Step]:
     )
 
 
-def supervisions_for(user: Any) -> list[SupervisionNotice]:
-    """Latest notice of each transfer still overdue: the centre sees all, a unit's leader their unit's."""
+SUPERVISION_WINDOW = 300  # the newest notices looked at for 督办 items
+
+
+def supervision_notices(user: Any) -> QuerySet[SupervisionNotice]:
+    """Notices of transfers still overdue: the centre sees all, a unit's leader or admin their unit's."""
     qs = SupervisionNotice.objects.filter(step__state=StepState.OPEN, step__kind__in=UNIT_STEPS)
     if user.has_role("center_staff"):
-        pass
-    elif user.has_role("unit_leader", "unit_admin") and user.unit_id:
-        qs = qs.filter(unit=user.unit_id)
-    else:
-        return []
+        return qs
+    if user.has_role("unit_leader", "unit_admin") and user.unit_id:
+        return qs.filter(unit=user.unit_id)
+    return qs.none()
+
+
+def supervisions_for(user: Any) -> list[SupervisionNotice]:
+    """Latest notice of each transfer still overdue: the centre sees all, a unit's leader their unit's."""
+    qs = supervision_notices(user)
     latest: dict[tuple[int, int], SupervisionNotice] = {}
-    for n in qs.select_related("inquiry", "unit", "step__deadline").order_by("-on_date", "-id")[:300]:
+    for n in qs.select_related("inquiry", "unit", "step__deadline").order_by("-on_date", "-id")[
+        :SUPERVISION_WINDOW
+    ]:
         latest.setdefault((n.inquiry_id, n.unit_id), n)
     return list(latest.values())
 
@@ -72,11 +81,21 @@ class Filters:
     start: date | None = None
     end: date | None = None
     q: str = ""
+    account_name: str = ""  # the pages' name searches, when there are too many for a drop-down
+    unit_name: str = ""
 
 
 def search(qs: QuerySet[Inquiry], f: Filters) -> QuerySet[Inquiry]:
     if f.account.isdigit():
         qs = qs.filter(account=int(f.account))
+    if f.account_name:
+        qs = qs.filter(account__name__icontains=f.account_name)
+    if f.unit_name:
+        qs = qs.filter(
+            pk__in=Step.objects.filter(
+                kind__in=UNIT_STEPS, assignee_unit__name__icontains=f.unit_name
+            ).values("inquiry_id")
+        )
     if f.kind in Kind.values:
         qs = qs.filter(kind=f.kind)
     if f.status in Status.values:

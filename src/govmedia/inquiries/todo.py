@@ -2,13 +2,24 @@ from typing import Any
 
 from django.urls import reverse
 
-from govmedia.web.todo import TodoItem, provider
+from govmedia.web.todo import Capped, Part, TodoItem, counter, provider
 
-from .queries import steps_waiting_for, supervisions_for
+from .queries import SUPERVISION_WINDOW, steps_waiting_for, supervision_notices, supervisions_for
 
 
 @provider
 def inquiry_items(user: Any) -> list[TodoItem]:
+    steps = (
+        steps_waiting_for(user)
+        .select_related(None)
+        .select_related("inquiry", "deadline")
+        .only(
+            "kind",
+            "inquiry__content",
+            "deadline__due_at",
+            "deadline__provisional",
+        )
+    )
     items = [
         TodoItem(
             f"{s.get_kind_display()}：{s.inquiry}",
@@ -17,7 +28,7 @@ def inquiry_items(user: Any) -> list[TodoItem]:
             s.deadline.due_at if s.deadline else None,
             bool(s.deadline and s.deadline.provisional),
         )
-        for s in steps_waiting_for(user)[:50]
+        for s in steps[:50]
     ]
     items += [
         TodoItem(
@@ -29,3 +40,12 @@ def inquiry_items(user: Any) -> list[TodoItem]:
         for n in supervisions_for(user)[:50]
     ]
     return items
+
+
+@counter(inquiry_items)
+def inquiry_count(user: Any) -> list[Part]:
+    notices = supervision_notices(user).order_by("-on_date", "-id").values("inquiry_id", "unit_id")
+    return [
+        Capped(steps_waiting_for(user).order_by().values("pk"), 50),
+        Capped(notices[:SUPERVISION_WINDOW], 50, distinct=True),
+    ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -73,22 +74,28 @@ def _visible(request: HttpRequest, pk: int) -> Inquiry:
 
 
 def _filters(request: HttpRequest) -> tuple[SearchForm, Filters]:
+    """The search form and its filters. The drop-downs' querysets run only if the form is shown or used."""
     user: Any = request.user
     accounts = Account.objects.visible_to(user).filter(type__in=["weibo", "wechat"]) | Account.objects.filter(
         pk__in=Inquiry.objects.visible_to(user).values("account")
     )
     units = Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.EGOV_CENTER)
     form = SearchForm(
-        request.GET or None, accounts=accounts.distinct().order_by("unit__order", "id"), units=units
+        request.GET or None,
+        accounts=accounts.distinct().order_by("unit__order", "id"),
+        units=units.only("id", "name"),
     )
     f = Filters()
     if form.is_valid():
         d = form.cleaned_data
+        account, unit = d["account"], d["unit"]
         f = Filters(
-            account=d["account"] or "",
+            account=str(account.pk) if isinstance(account, Account) else "",
+            account_name=account if isinstance(account, str) else "",
             kind=d["kind"] or "",
             status=d["status"] or "",
-            unit=d["unit"] or "",
+            unit=str(unit.pk) if isinstance(unit, Unit) else "",
+            unit_name=unit if isinstance(unit, str) else "",
             sender=d["sender"].strip(),
             start=d["start"],
             end=d["end"],
@@ -97,10 +104,35 @@ def _filters(request: HttpRequest) -> tuple[SearchForm, Filters]:
     return form, f
 
 
+# What a row of the 待我办理 / 已超期 tabs shows (the rest of the step and its message is not read).
+STEP_ROW = (
+    "kind",
+    "received_at",
+    "inquiry__received_at",
+    "inquiry__content",
+    "inquiry__account__name",
+    "assignee_unit__name",
+    "deadline__rule",
+    "deadline__n",
+    "deadline__clause",
+    "deadline__due_at",
+    "deadline__provisional",
+    "deadline__met_at",
+)
+
+
+def _step_rows(steps: QuerySet[Step]) -> list[Step]:
+    rows = steps.select_related(None).select_related("inquiry__account", "assignee_unit", "deadline")
+    return list(rows.only(*STEP_ROW)[:200])
+
+
 def inquiry_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    default = "todo" if steps_waiting_for(user).exists() else "open"
-    tab = request.GET.get("tab") or default
+    tab = request.GET.get("tab") or ""
+    steps: list[Step] | None = None
+    if tab in ("", "todo"):
+        steps = _step_rows(steps_waiting_for(user))
+        tab = "todo" if steps or tab else "open"
     form, f = _filters(request)
     context: dict[str, Any] = {
         "tab": tab,
@@ -109,9 +141,9 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
         "may_register": can(user, "inquiries.create"),
     }
     if tab == "todo":
-        context["steps"] = steps_waiting_for(user)[:200]
+        context["steps"] = steps
     elif tab == "overdue":
-        context["steps"] = overdue_steps(user)[:200]
+        context["steps"] = _step_rows(overdue_steps(user))
     else:
         qs = search(Inquiry.objects.visible_to(user), f)
         if tab == "register":
@@ -120,9 +152,8 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
             qs = qs.exclude(status=Status.CLOSED)
         elif tab == "closed":
             qs = qs.filter(status=Status.CLOSED)
-        context["page"] = Paginator(
-            qs.select_related("account__unit").order_by("-received_at", "-id"), 30
-        ).get_page(request.GET.get("page"))
+        rows = qs.select_related("account__unit").order_by("-received_at", "-id")
+        context["page"] = Paginator(rows, 30).get_page(request.GET.get("page"))
     return render(request, "inquiries/list.html", context)
 
 

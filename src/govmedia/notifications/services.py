@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from govmedia.audit.services import record
@@ -205,8 +205,12 @@ def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
+def unread(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, read_at__isnull=True)
+
+
 def unread_count(user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return unread(user).count()
 
 
 # --- group robots -------------------------------------------------------------------------------------

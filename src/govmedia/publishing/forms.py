@@ -1,12 +1,12 @@
 from datetime import datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 
 from govmedia.org.models import Unit, units_visible_to
 from govmedia.registry.models import Account
-from govmedia.web.forms import limit_choices
+from govmedia.web.forms import PickOrSearchField, limit_choices, pick_filter
 
 from .models import CATEGORIES, Archive, CoordinationTask, EmergencyEvent, Material, Post
 from .services import allowed_accounts
@@ -209,12 +209,8 @@ class PostFilter(forms.Form):
     category = forms.ChoiceField(
         label="类别", choices=[("", "全部"), *[(k, k) for k, _ in CATEGORIES]], required=False
     )
-    unit = forms.ModelChoiceField(
-        label="单位", queryset=Unit.objects.none(), required=False, empty_label="全部"
-    )
-    account = forms.ModelChoiceField(
-        label="账号", queryset=Account.objects.none(), required=False, empty_label="全部"
-    )
+    unit = PickOrSearchField(label="单位")
+    account = PickOrSearchField(label="账号")
     start = forms.DateField(label="更新自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label="标题", required=False)
@@ -222,8 +218,8 @@ class PostFilter(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        limit_choices(self, "unit", units_visible_to(user))
-        limit_choices(self, "account", Account.objects.visible_to(user))
+        cast(PickOrSearchField, self.fields["unit"]).queryset = units_visible_to(user)
+        cast(PickOrSearchField, self.fields["account"]).queryset = Account.objects.visible_to(user)
 
     def posts(self) -> Any:
         qs = Post.objects.visible_to(self.user).select_related("unit")
@@ -235,11 +231,14 @@ class PostFilter(forms.Form):
             qs = qs.filter(unit=self.user.unit_id).exclude(status=Post.Status.PUBLISHED)
         elif tab == "published":
             qs = qs.filter(status=Post.Status.PUBLISHED)
-        for key in ("status", "category", "unit"):
+        for key in ("status", "category"):
             if d.get(key):
                 qs = qs.filter(**{key: d[key]})
-        if d.get("account"):
+        qs = qs.filter(pick_filter(d.get("unit"), "unit"))
+        if isinstance(d.get("account"), Account):
             qs = qs.filter(accounts=d["account"])
+        elif d.get("account"):
+            qs = qs.filter(pk__in=Post.objects.filter(pick_filter(d["account"], "accounts")).values("pk"))
         tz = timezone.get_current_timezone()
         if d.get("start"):
             qs = qs.filter(updated_at__gte=datetime.combine(d["start"], time.min, tz))

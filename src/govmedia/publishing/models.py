@@ -101,7 +101,12 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["unit", "status", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["unit", "status", "-updated_at"]),
+            # The list's order, alone (全部可见) and after a status (审核队列: status=in_review).
+            models.Index(fields=["-updated_at", "-id"], name="post_updated"),
+            models.Index(fields=["status", "-updated_at", "-id"], name="post_status_updated"),
+        ]
         verbose_name = verbose_name_plural = "稿件"
 
     def __str__(self) -> str:

@@ -1,11 +1,28 @@
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
-from govmedia.web.todo import TodoItem, provider
+from govmedia.web.todo import Capped, Part, TodoItem, counter, provider
 
-from .models import Post
+from .models import Post, ReviewStep
 from .queries import posts_to_publish, steps_waiting_for
+
+
+def _rejected(user: Any) -> QuerySet[Post]:
+    if not user.has_role("unit_admin", "center_staff"):
+        return Post.objects.none()
+    return Post.objects.filter(unit=user.unit_id, status=Post.Status.REJECTED)
+
+
+def _steps(user: Any) -> QuerySet[ReviewStep]:
+    """`steps_waiting_for` with only the columns an item shows."""
+    return (
+        steps_waiting_for(user)
+        .select_related(None)
+        .select_related("post", "deadline")
+        .only("kind", "post__title", "deadline__due_at", "deadline__provisional")
+    )
 
 
 @provider
@@ -18,8 +35,9 @@ def publishing_items(user: Any) -> list[TodoItem]:
             s.deadline.due_at if s.deadline else None,
             bool(s.deadline and s.deadline.provisional),
         )
-        for s in steps_waiting_for(user)[:50]
+        for s in _steps(user)[:50]
     ]
+    to_publish = posts_to_publish(user).select_related(None).select_related("publish_deadline")
     items += [
         TodoItem(
             f"待发布：{p.title}",
@@ -27,14 +45,19 @@ def publishing_items(user: Any) -> list[TodoItem]:
             "信息发布",
             p.publish_deadline.due_at if p.publish_deadline else None,
         )
-        for p in posts_to_publish(user)[:50]
+        for p in to_publish.only("title", "publish_deadline__due_at")[:50]
     ]
-    if user.has_role("unit_admin", "center_staff"):
-        rejected = Post.objects.filter(unit=user.unit_id, status=Post.Status.REJECTED).order_by(
-            "-updated_at"
-        )[:20]
-        items += [
-            TodoItem(f"已退回，请修改：{p.title}", reverse("publishing:detail", args=[p.pk]), "信息发布")
-            for p in rejected
-        ]
+    items += [
+        TodoItem(f"已退回，请修改：{p.title}", reverse("publishing:detail", args=[p.pk]), "信息发布")
+        for p in _rejected(user).only("title").order_by("-updated_at")[:20]
+    ]
     return items
+
+
+@counter(publishing_items)
+def publishing_count(user: Any) -> list[Part]:
+    return [
+        Capped(steps_waiting_for(user).order_by().values("pk"), 50),
+        Capped(posts_to_publish(user).order_by().values("pk"), 50),
+        Capped(_rejected(user).order_by().values("pk"), 20),
+    ]

@@ -57,15 +57,24 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+# What a list row shows of a deadline (`{% deadline %}`, `is_overdue`, the provisional badge).
+DEADLINE_SHOWN = ("deadline__due_at", "deadline__provisional", "deadline__met_at")
+
+
 def post_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = PostFilter(request.GET or None, user=user)
-    page = Paginator(form.posts(), 30).get_page(request.GET.get("page"))
+    posts = form.posts().only("title", "unit__name", "category", "status", "updated_at")
+    page = Paginator(posts, 30).get_page(request.GET.get("page"))
+    waiting = steps_waiting_for(user).only(
+        "kind", "received_at", "post__title", "post__unit__name", *DEADLINE_SHOWN
+    )
+    to_publish = posts_to_publish(user).only("title", "approved_at", "unit__name", "publish_deadline__due_at")
     context = {
         "form": form,
         "page": page,
-        "waiting": steps_waiting_for(user)[:100],
-        "to_publish": posts_to_publish(user)[:100],
+        "waiting": list(waiting[:100]),
+        "to_publish": list(to_publish[:100]),
         "may_draft": can(user, "publishing.draft"),
     }
     return render(request, "publishing/list.html", context)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from govmedia.org.models import Unit, User, units_visible_to
+from govmedia.web.forms import PickOrSearchField
 
 from .models import CONTACT_FIELDS, Account, Filing, FunctionLog, MaintenanceLog
 from .services import CHANGE_FIELDS, REVIEW_CHECKLIST
@@ -233,3 +234,13 @@ class ForbiddenWordForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="台账文件（.xlsx）")
+
+
+class LedgerUnitFilter(forms.Form):
+    """The ledger's unit filter (the other filters are plain choices in the template)."""
+
+    unit = PickOrSearchField(label="单位", empty_label="全部")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(PickOrSearchField, self.fields["unit"]).queryset = units_visible_to(user).only("id", "name")

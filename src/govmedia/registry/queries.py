@@ -28,8 +28,10 @@ FILING_STATES = {
 def ledger_queryset(user: Any, params: Any) -> QuerySet[Account]:
     visible = cast(AccountQuerySet, Account.objects.visible_to(user))
     qs = visible.select_related("unit", "security_officer").with_filing_state()
-    if (unit := params.get("unit", "")).isdigit():
+    if (unit := params.get("unit", "").strip()).isdigit():
         qs = qs.filter(unit_id=int(unit))
+    elif unit:  # the page's unit filter is a name search when there are too many units for a drop-down
+        qs = qs.filter(unit__name__icontains=unit[:100])
     if (kind := params.get("type", "")) in AccountType.values:
         qs = qs.filter(type=kind)
     if (status := params.get("status", "")) in AccountStatus.values:

@@ -5,38 +5,55 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any, cast
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from govmedia.org.permissions import can
-from govmedia.web.todo import TodoItem, provider
+from govmedia.web.todo import Capped, Part, TodoItem, counter, provider
 
 from .models import Account, AccountQuerySet, Filing
+
+
+def _to_review(user: Any) -> QuerySet[Filing]:
+    return Filing.objects.pending_review()
+
+
+def _to_send(user: Any) -> QuerySet[Filing]:
+    """Returned and draft filings of accounts this person may file for (the `registry.file` rule)."""
+    qs = Filing.objects.visible_to(user).filter(status__in=[Filing.Status.RETURNED, Filing.Status.DRAFT])
+    return qs if user.has_role("center_staff") else qs.filter(account__unit=user.unit_id)
+
+
+def _expiring(user: Any) -> QuerySet[Account]:
+    """Accounts whose verification runs out soon that this person may edit (the `registry.edit` rule)."""
+    qs = cast(AccountQuerySet, Account.objects.visible_to(user)).verification_expiring()
+    return qs if user.has_role("center_staff") else qs.filter(unit=user.unit_id)
+
+
+# What an item shows of a filing (and what the `registry.file` rule reads of its account).
+FILING_ROW = ("kind", "action", "account__name", "account__unit")
+DEADLINE_ROW = ("deadline__due_at", "deadline__provisional")
 
 
 @provider
 def registry_todos(user: Any) -> list[TodoItem]:
     items: list[TodoItem] = []
     if user.has_role("office_leader"):
-        for f in Filing.objects.pending_review().select_related("account", "deadline")[:50]:
+        for f in _to_review(user).select_related("account").only(*FILING_ROW)[:50]:
             items.append(
                 TodoItem(
                     f"审核{f.kind_label}：{f.account.name}",
                     reverse("registry:filing", args=[f.pk]),
                     "备案审核",
-                    None,
                 )
             )
     if not user.has_role("unit_admin", "center_staff"):
         return items
-    mine = [
-        f
-        for f in Filing.objects.visible_to(user)
-        .filter(status__in=[Filing.Status.RETURNED, Filing.Status.DRAFT])
-        .select_related("account", "deadline")[:50]
-        if can(user, "registry.file", f.account)
-    ]
-    for f in mine:
+    to_send = _to_send(user).select_related("account", "deadline")
+    for f in to_send.only(*FILING_ROW, "status", "first_submitted_at", *DEADLINE_ROW)[:50]:
+        if not can(user, "registry.file", f.account):
+            continue
         verb = "修改后重新报送" if f.status == Filing.Status.RETURNED else "报送"
         items.append(
             TodoItem(
@@ -48,8 +65,7 @@ def registry_todos(user: Any) -> list[TodoItem]:
             )
         )
     tz = timezone.get_current_timezone()
-    visible = cast(AccountQuerySet, Account.objects.visible_to(user))
-    for a in visible.verification_expiring().select_related("unit")[:50]:
+    for a in _expiring(user).only("name", "unit", "verification_expires_on")[:50]:
         if not can(user, "registry.edit", a):
             continue
         assert a.verification_expires_on is not None
@@ -63,3 +79,14 @@ def registry_todos(user: Any) -> list[TodoItem]:
             )
         )
     return items
+
+
+@counter(registry_todos)
+def registry_count(user: Any) -> list[Part]:
+    parts: list[Part] = []
+    if user.has_role("office_leader"):
+        parts.append(Capped(_to_review(user).order_by().values("pk"), 50))
+    if user.has_role("unit_admin", "center_staff"):
+        parts.append(Capped(_to_send(user).order_by().values("pk"), 50))
+        parts.append(Capped(_expiring(user).order_by().values("pk"), 50))
+    return parts

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from govmedia.audit.models import Entry
 from govmedia.documents.form_a1 import build_docx, form_a1
-from govmedia.org.models import units_visible_to
 from govmedia.org.permissions import can, require
 from govmedia.reports.excel import xlsx_response
 from govmedia.web.errors import InvalidState
@@ -33,6 +32,7 @@ from .forms import (
     ForbiddenWordForm,
     FunctionLogForm,
     ImportForm,
+    LedgerUnitFilter,
     MaintenanceLogForm,
     OpenForm,
     OperatorGrantForm,
@@ -88,12 +88,14 @@ def ledger(request: HttpRequest) -> HttpResponse:
     require(request.user, "registry.view_ledger")
     qs = ledger_queryset(request.user, request.GET)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    unit_filter = LedgerUnitFilter(request.GET, user=request.user)
+    unit_filter.is_valid()  # looks the chosen unit up, as the drop-down or the search box shows it
     return render(
         request,
         "registry/ledger.html",
         {
             "page": page,
-            "units": units_visible_to(request.user).only("id", "name"),
+            "unit_filter": unit_filter["unit"],
             "types": AccountType.choices,
             "statuses": AccountStatus.choices,
             "filing_states": FILING_STATES,

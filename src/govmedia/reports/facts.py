@@ -93,12 +93,17 @@ def facts_of(a: Any) -> Facts:
     )
 
 
-def inspection(user: Any, today: date | None = None, unit: int | None = None) -> list[Verdict]:
-    """Every live account this person may see, judged against the lines, in the ledger's order."""
+def inspection(
+    user: Any, today: date | None = None, unit: int | None = None, unit_name: str = ""
+) -> list[Verdict]:
+    """Every live account this person may see, judged against the lines, in the ledger's order (of one
+    unit, or of the units whose name contains `unit_name`)."""
     today = today or timezone.localdate()
     qs = Account.objects.visible_to(user).live()  # type: ignore[attr-defined]
     if unit is not None:
         qs = qs.filter(unit=unit)
+    if unit_name:
+        qs = qs.filter(unit__name__icontains=unit_name)
     days = warn_days()
     return [judge(facts_of(a), today, days) for a in accounts_with_facts(qs, today)]
 

@@ -3,13 +3,16 @@ centre's overview. Thin: parse, gather (a fixed number of queries), render."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlencode
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from govmedia.org.models import units_visible_to
+from govmedia.org.models import Unit, units_visible_to
+from govmedia.web.forms import PickOrSearchField
 
 from . import metrics, periods
 from .excel import xlsx_sheets_response
@@ -109,15 +112,25 @@ def print_report(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/print.html", ctx)
 
 
+class UnitFilter(forms.Form):
+    unit = PickOrSearchField(label="单位", empty_label="全部单位")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(PickOrSearchField, self.fields["unit"]).queryset = units_visible_to(user).only("id", "name")
+
+
 def inspection(request: HttpRequest) -> HttpResponse:
-    unit_param = (request.GET.get("unit") or "").strip()
+    unit_form = UnitFilter(request.GET, user=request.user)
     result = (request.GET.get("result") or "").strip()
     errors = []
-    unit_id: int | None = None
-    if unit_param:
-        if unit_param.isdigit() and units_visible_to(request.user).filter(pk=int(unit_param)).exists():
-            unit_id = int(unit_param)
-        else:
+    unit: Any = None
+    if not unit_form.is_valid():
+        errors.append("所选单位不存在或不在您的查看范围内。")
+    else:
+        unit = unit_form.cleaned_data["unit"]
+        # A name search (when there are too many units for a drop-down) must name a unit one can see.
+        if isinstance(unit, str) and not units_visible_to(request.user).filter(name__icontains=unit).exists():
             errors.append("所选单位不存在或不在您的查看范围内。")
     if result and result not in RESULTS:
         errors.append("结论筛选应为合格、不合格或有预警。")
@@ -125,10 +138,12 @@ def inspection(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "reports/inspection.html",
-            {"errors": errors, "units": units_visible_to(request.user), "results": RESULTS},
+            {"errors": errors, "unit_field": unit_form["unit"], "results": RESULTS},
             status=400,
         )
-    verdicts = gather_inspection(request.user, unit=unit_id)
+    unit_id = unit.pk if isinstance(unit, Unit) else None
+    unit_name = unit if isinstance(unit, str) else ""
+    verdicts = gather_inspection(request.user, unit=unit_id, unit_name=unit_name)
     if result == "fail":
         verdicts = [v for v in verdicts if not v.passed]
     elif result == "pass":
@@ -171,9 +186,9 @@ def inspection(request: HttpRequest) -> HttpResponse:
         {
             "verdicts": verdicts,
             "line_labels": LINE_LABELS,
-            "units": units_visible_to(request.user),
+            "unit_field": unit_form["unit"],
             "results": RESULTS,
-            "unit_id": unit_id,
+            "unit_query": urlencode({"unit": unit_id or unit_name}) if unit else "",
             "result": result,
             "today": zh(today),
             "warn_days": warn_days(),

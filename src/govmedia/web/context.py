@@ -18,14 +18,19 @@ def shell(request: HttpRequest) -> dict[str, Any]:
 
 
 def nav_counts(request: HttpRequest) -> dict[str, int]:
-    """Badges in the navigation, by link url: my todo items, my unread notices (a fixed number of queries)."""
+    """Badges in the navigation, by link url: my todo items, my unread notices.
+
+    The home page has built the items already and its badge is their number; elsewhere they are counted
+    without being built, every counted provider and the unread notices in one SQL statement."""
     from django.urls import reverse
 
-    from govmedia.notifications.services import unread_count
+    from govmedia.notifications.services import unread
 
-    from .todo import items_for_request
+    from .todo import Capped, count_all, count_parts
 
-    return {
-        reverse("home"): len(items_for_request(request)),
-        reverse("notifications:inbox"): unread_count(request.user),
-    }
+    user: Any = request.user
+    notices = Capped(unread(user).values("pk"))
+    items = getattr(request, "_todo_items", None)
+    parts = [len(items)] if items is not None else count_parts(user)
+    *todo, unread_count = count_all([*parts, notices])
+    return {reverse("home"): sum(todo), reverse("notifications:inbox"): unread_count}

@@ -1,5 +1,6 @@
 """我的待办: a registry of providers. Each app registers a function that returns the items waiting for a
-person; the home page merges them, soonest due first."""
+person; the home page merges them, soonest due first. The navigation badge on every other page needs only
+their number: a provider may register a counter that gives it without building the items (`counter`)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,9 +68,38 @@ Provider = Callable[[Any], list[TodoItem]]
 _PROVIDERS: list[Provider] = []
 
 
+@dataclass(frozen=True)
+class Capped:
+    """The number of rows a provider lists from `queryset`: all of them, at most `limit`, counted in SQL.
+
+    `queryset` should select only the columns that make a row (`.values(...)`) and no ordering unless it is
+    sliced; with `distinct` the rows are counted once each (after the queryset's own slice, before `limit`).
+    """
+
+    queryset: Any
+    limit: int | None = None
+    distinct: bool = False
+
+
+Part = int | Capped
+Counter = Callable[[Any], list[Part]]
+_COUNTERS: dict[Provider, Counter] = {}
+
+
 def provider(fn: Provider) -> Provider:
     _PROVIDERS.append(fn)
     return fn
+
+
+def counter(of: Provider) -> Callable[[Counter], Counter]:
+    """Register how to count a provider's items without building them: a list of `Capped` querysets (and
+    plain numbers) whose sum is always `len(of(user))`. Providers without a counter are run and measured."""
+
+    def register(fn: Counter) -> Counter:
+        _COUNTERS[of] = fn
+        return fn
+
+    return register
 
 
 def items_for_request(request: Any) -> list[TodoItem]:
@@ -84,3 +114,53 @@ def items_for_request(request: Any) -> list[TodoItem]:
 def items_for(user: Any) -> list[TodoItem]:
     items = [item for fn in _PROVIDERS for item in fn(user)]
     return sorted(items, key=lambda i: (i.due_at is None, i.due_at.timestamp() if i.due_at else 0.0))
+
+
+def count_parts(user: Any) -> list[Part]:
+    """What `len(items_for(user))` adds up from: counted querysets where a provider has a counter."""
+    parts: list[Part] = []
+    for fn in _PROVIDERS:
+        count = _COUNTERS.get(fn)
+        parts.extend(count(user) if count is not None else [len(fn(user))])
+    return parts
+
+
+def count_for(user: Any) -> int:
+    """`len(items_for(user))` in one SQL statement for every counted provider (the navigation badge)."""
+    return sum(count_all(count_parts(user)))
+
+
+def count_all(parts: list[Part]) -> list[int]:
+    """Each part's number; all the `Capped` ones in a single SELECT of scalar subqueries."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connections
+
+    selects: list[str] = []
+    params: list[Any] = []
+    slots: list[int] = []  # the index in `parts` of each subquery
+    db = "default"
+    out = [p if isinstance(p, int) else 0 for p in parts]
+    for i, part in enumerate(parts):
+        if isinstance(part, int):
+            continue
+        qs = part.queryset
+        if qs.query.is_empty():
+            continue
+        try:
+            sql, sql_params = qs.query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        rows = f"SELECT {'DISTINCT ' if part.distinct else ''}* FROM ({sql}) AS todo_rows_{i}"
+        if part.limit is not None:
+            rows += f" LIMIT {int(part.limit)}"
+        selects.append(f"(SELECT COUNT(*) FROM ({rows}) AS todo_count_{i})")
+        params.extend(sql_params)
+        slots.append(i)
+        db = qs.db
+    if selects:
+        with connections[db].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(selects), params)
+            row = cursor.fetchone()
+        for i, n in zip(slots, row, strict=True):
+            out[i] = int(n)
+    return out

@@ -1,0 +1,235 @@
+"""Issue 11: the main pages run a fixed number of SQL queries (at most 20), whatever the amount of data, and
+the navigation badge counts exactly the items 我的待办 lists without building them."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from govmedia.calendar.models import Deadline
+from govmedia.calendar.templatetags.deadlines import deadline
+from govmedia.org.models import Unit, User
+from govmedia.publishing.models import Post
+from govmedia.registry.models import Account
+from govmedia.web.forms import PICK_LIMIT
+from govmedia.web.todo import count_for, items_for
+
+pytestmark = pytest.mark.django_db
+MAX_QUERIES = 20
+PAGES = {
+    "我的待办": "/",
+    "账号台账": "/registry/accounts/",
+    "审核队列": "/publishing/?tab=all&status=in_review",
+    "留言列表": "/inquiries/",
+    "检查指标": "/reports/inspection/",
+    "稿件详情": "/publishing/{post}/",
+}
+# More pages and filters whose counts must not grow with the data either (not bound to the 20).
+MORE = [
+    "/registry/accounts/?unit={unit}",
+    "/registry/accounts/?unit=县",
+    "/publishing/",
+    "/publishing/?tab=all",
+    "/publishing/?tab=all&unit={unit}&account={account}",
+    "/publishing/?tab=all&account=县",
+    "/inquiries/?tab=open",
+    "/inquiries/?tab=all&account={account}&unit={unit}",
+    "/inquiries/?tab=all&account=县&unit=镇",
+    "/inquiries/?tab=overdue",
+    "/reports/inspection/?unit={unit}",
+]
+
+
+def _seed(factor: str) -> None:
+    call_command("seed", "--scale", "county", "--factor", factor, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def _in_review() -> Post:
+    post = Post.objects.filter(status=Post.Status.IN_REVIEW).order_by("-id").first()
+    assert post is not None
+    return post
+
+
+def _count(client: Client, url: str) -> int:
+    assert client.get(url).status_code == 200, url  # warm the per-process caches (lexicon, calendar)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _counts(client: Client, urls: dict[str, str]) -> dict[str, int]:
+    return {label: _count(client, url) for label, url in urls.items()}
+
+
+def _urls() -> dict[str, str]:
+    unit = Unit.objects.get(name="栋川镇").pk
+    account = Account.objects.filter(unit=unit).order_by("id").first()
+    assert account is not None
+    values = {"post": _in_review().pk, "unit": unit, "account": account.pk}
+    return {
+        **{label: url.format(**values) for label, url in PAGES.items()},
+        **{url: url.format(**values) for url in MORE},
+    }
+
+
+def test_main_pages_run_a_fixed_number_of_queries_at_most_20(login: Any) -> None:
+    client = login("center")
+    small = _counts(client, _urls())
+    _seed("0.05")  # 770 posts with their versions and steps, 385 messages, 28 more units, 8 more accounts
+    assert Post.objects.count() > 700
+    large = _counts(client, _urls())
+    assert large == small
+    assert {label: n for label, n in small.items() if label in PAGES and n > MAX_QUERIES} == {}
+
+
+def test_counts_do_not_grow_past_the_drop_down_limit(login: Any) -> None:
+    """Above PICK_LIMIT units or accounts the filters turn into name searches, still a fixed cost."""
+    client = login("center")
+    urls = _urls()
+    before = _counts(client, urls)
+    county = Unit.objects.get(name="姚安县人民政府")
+    units = Unit.objects.bulk_create(
+        Unit(name=f"测试单位{i:03d}", kind=Unit.Kind.DEPARTMENT, parent=county, order=500 + i)
+        for i in range(PICK_LIMIT + 1)
+    )
+    Account.objects.bulk_create(
+        Account(
+            unit=u,
+            type="weibo",
+            name=f"测试微博{u.pk}",
+            link=f"https://weibo.example/{u.pk}",
+            status="operating",
+        )
+        for u in units
+    )
+    after = _counts(client, urls)
+    assert after == before
+    html = client.get("/publishing/?tab=all").content.decode()
+    assert re.search(r'<input type="search" name="unit" id="id_unit" value=""', html)
+    assert html.count("<option") < 50  # the other filters' few choices only
+
+
+def test_filters_by_name_work_like_the_drop_downs(login: Any) -> None:
+    """A unit or account filter typed as a name gives what picking that one gave (one name, one match);
+    an id from a link still works in both forms."""
+    client = login("center")
+    town = Unit.objects.get(name="栋川镇")
+    account = Account.objects.filter(unit=town).order_by("id").first()
+    assert account is not None
+
+    def rows(url: str) -> str:
+        html = client.get(url).content.decode()
+        return html.split("<tbody>")[-1].split("</tbody>")[0]  # the filtered list, the last table
+
+    for by_id, by_name in [
+        (f"/registry/accounts/?unit={town.pk}", "/registry/accounts/?unit=栋川镇"),
+        (f"/publishing/?tab=all&unit={town.pk}", "/publishing/?tab=all&unit=栋川镇"),
+        (f"/publishing/?tab=all&account={account.pk}", f"/publishing/?tab=all&account={account.name}"),
+        (f"/inquiries/?tab=all&account={account.pk}", f"/inquiries/?tab=all&account={account.name}"),
+        (f"/reports/inspection/?unit={town.pk}", "/reports/inspection/?unit=栋川镇"),
+    ]:
+        assert rows(by_id) == rows(by_name), by_name
+    assert account.name in rows(f"/registry/accounts/?unit={town.pk}")
+    assert account.name in rows(f"/reports/inspection/?unit={town.pk}")
+    assert client.get("/reports/inspection/?unit=没有这个单位").status_code == 400
+    assert "筛选条件有误" in client.get("/publishing/?tab=all&account=999999").content.decode()
+
+
+@pytest.mark.parametrize("factor", [None, "0.05"])
+def test_navigation_count_is_the_number_of_todo_items(cast: dict[str, User], factor: str | None) -> None:
+    if factor:
+        _seed(factor)
+    users = [*cast.values(), *User.objects.filter(username__startswith="c0000_")[:40]]
+    assert {u.username: count_for(u) for u in users} == {u.username: len(items_for(u)) for u in users}
+
+
+def test_navigation_badge_on_every_page_matches_the_home_page(login: Any, cast: dict[str, User]) -> None:
+    _seed("0.05")
+    client = login("center")
+    n = len(items_for(cast["center"]))
+    assert n > 0
+    for url in ("/", "/registry/accounts/", "/inquiries/", "/publishing/"):
+        assert f'我的待办 <span class="nav-count">{n}</span>' in client.get(url).content.decode(), url
+
+
+def test_deadline_tag_renders_what_the_reference_template_does(settings: Any) -> None:
+    now = timezone.now()
+    base = {"started_at": now, "rule": Deadline.Rule.AFTER_WORKDAYS, "n": 5, "clause": "7.2"}
+    cases = [
+        None,
+        Deadline(**base, due_at=now + timedelta(days=3)),
+        Deadline(**base, due_at=now - timedelta(days=1)),
+        Deadline(**base, due_at=now + timedelta(days=3), provisional=True),
+        Deadline(**base, due_at=now - timedelta(days=3), provisional=True),
+        Deadline(**base, due_at=now, met_at=now - timedelta(hours=1), provisional=True),
+        Deadline(**base, due_at=now - timedelta(days=2), met_at=now),
+        Deadline(**{**base, "rule": Deadline.Rule.AFTER_HOURS, "n": 1, "clause": "<b>"}, due_at=now),
+    ]
+    for d in cases:
+        assert deadline(d) == render_to_string("calendar/deadline.html", {"d": d})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are checked on PostgreSQL only")
+def test_list_queries_use_indexes_on_postgresql(cast: dict[str, User]) -> None:
+    """With thousands of rows (and fresh statistics) the ledger, message list and review queue read through
+    an index, not a sequential scan of the whole table."""
+    from govmedia.inquiries.models import Inquiry
+    from govmedia.publishing.forms import PostFilter
+    from govmedia.registry.queries import ledger_queryset
+
+    center, county = cast["center"], Unit.objects.get(name="姚安县人民政府")
+    units = Unit.objects.bulk_create(
+        Unit(name=f"索引测试单位{i:02d}", kind=Unit.Kind.DEPARTMENT, parent=county, order=300 + i)
+        for i in range(40)
+    )
+    accounts = Account.objects.bulk_create(
+        Account(unit=units[i % 40], type="weibo", name=f"索引测试{i}", link=f"https://w.example/{i}")
+        for i in range(4000)
+    )
+    now = timezone.now()
+    Post.objects.bulk_create(
+        Post(
+            unit=units[i % 40],
+            author=center,
+            title=f"索引测试稿件{i}",
+            body="正文",
+            content_hash="0" * 64,
+            status=Post.Status.IN_REVIEW if i % 50 == 0 else Post.Status.PUBLISHED,
+        )
+        for i in range(8000)
+    )
+    Inquiry.objects.bulk_create(
+        Inquiry(
+            account=accounts[i % 4000],
+            platform="weibo",
+            content=f"留言{i}",
+            received_at=now - timedelta(minutes=i),
+            status="closed" if i % 3 else "registered",
+        )
+        for i in range(8000)
+    )
+    with connection.cursor() as cursor:
+        for table in ("org_unit", "registry_account", "publishing_post", "inquiries_inquiry"):
+            cursor.execute(f"ANALYZE {table}")
+
+    center.role_codes()
+    queue = PostFilter({"tab": "all", "status": "in_review"}, user=center).posts()[:30]
+    messages = Inquiry.objects.visible_to(center).order_by("-received_at", "-id")[:30]
+    ledger = ledger_queryset(center, {"unit": str(units[7].pk)})[:30]
+    plans = {"queue": (queue, "publishing_post"), "messages": (messages, "inquiries_inquiry")}
+    plans["ledger"] = (ledger, "registry_account")
+    for name, (qs, table) in plans.items():
+        plan = qs.explain()
+        assert f"Seq Scan on {table}" not in plan, (name, plan)
+        assert "Index" in plan, (name, plan)
