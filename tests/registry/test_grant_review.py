@@ -137,3 +137,17 @@ def test_r3_2_3_the_list_runs_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as large:
         assert client.get("/registry/grants/?tab=all").status_code == 200
     assert len(large) == len(small)
+
+
+def test_r3_2_3_grants_due_for_review_are_on_my_todo(
+    login: Any, cast: dict[str, User], town_grants: dict[str, OperatorGrant]
+) -> None:
+    from govmedia.web.todo import count_for, items_for
+
+    due = grants.active_grants(cast["town_admin"], due_only=True).count()
+    assert due >= 3
+    home = login("town_admin").get("/").content.decode()
+    assert f"{due}项账号操作授权待复核" in home and "/registry/grants/" in home
+    for who in ("town_admin", "center", "edu_admin", "office_leader"):
+        assert count_for(cast[who]) == len(items_for(cast[who])), who
+    assert not any("授权待复核" in i.title for i in items_for(cast["office_leader"]))

@@ -12,7 +12,8 @@ from django.utils import timezone
 from govmedia.org.permissions import can
 from govmedia.web.todo import Capped, Part, TodoItem, counter, provider
 
-from .models import Account, AccountQuerySet, Filing
+from . import grants
+from .models import Account, AccountQuerySet, Filing, OperatorGrant
 
 
 def _to_review(user: Any) -> QuerySet[Filing]:
@@ -29,6 +30,13 @@ def _expiring(user: Any) -> QuerySet[Account]:
     """Accounts whose verification runs out soon that this person may edit (the `registry.edit` rule)."""
     qs = cast(AccountQuerySet, Account.objects.visible_to(user)).verification_expiring()
     return qs if user.has_role("center_staff") else qs.filter(unit=user.unit_id)
+
+
+def _grants_due(user: Any) -> QuerySet[OperatorGrant]:
+    """Operator grants due for their periodic review (3.2.3), for whoever keeps the accounts."""
+    if not user.has_role("unit_admin", "center_staff"):
+        return OperatorGrant.objects.none()
+    return grants.active_grants(user, due_only=True)
 
 
 # What an item shows of a filing (and what the `registry.file` rule reads of its account).
@@ -64,6 +72,8 @@ def registry_todos(user: Any) -> list[TodoItem]:
                 f.deadline.provisional,
             )
         )
+    if due := _grants_due(user).count():
+        items.append(TodoItem(f"{due}项账号操作授权待复核", reverse("registry:grants"), "授权复核"))
     tz = timezone.get_current_timezone()
     for a in _expiring(user).only("name", "unit", "verification_expires_on")[:50]:
         if not can(user, "registry.edit", a):
@@ -89,4 +99,5 @@ def registry_count(user: Any) -> list[Part]:
     if user.has_role("unit_admin", "center_staff"):
         parts.append(Capped(_to_send(user).order_by().values("pk"), 50))
         parts.append(Capped(_expiring(user).order_by().values("pk"), 50))
+        parts.append(Capped(_grants_due(user).order_by().values("pk"), 1))  # one item for all of them
     return parts

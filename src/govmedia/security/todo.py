@@ -5,30 +5,73 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from govmedia.org.permissions import can
 from govmedia.registry.models import Account, AccountStatus
 from govmedia.web.sweep import sweeper
-from govmedia.web.todo import TodoItem, provider
+from govmedia.web.todo import Capped, Part, TodoItem, counter, provider
 
 from .models import DutyShift, Incident, MissedPatrol, Notice, RotationTask
 from .patrol_services import due_now, sweep_missed_patrols
 from .services import sweep_rotation_period
 
 
+def _notices(user: Any) -> QuerySet[Notice]:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def _rotation_tasks(user: Any) -> QuerySet[RotationTask]:
+    """Open password changes of accounts this person may record them for (the `security.change_password`
+    rule, in SQL)."""
+    qs = RotationTask.objects.visible_to(user).filter(status=RotationTask.Status.OPEN)
+    if user.has_role("secadmin") or (
+        user.has_role("center_staff") and user.unit and user.unit.is_county_level
+    ):
+        return qs
+    mine = Q(account__security_officer=user.pk)
+    if user.has_role("unit_admin") and user.unit_id:
+        mine |= Q(account__unit=user.unit_id)
+    return qs.filter(mine)
+
+
+def _open_incidents(user: Any) -> QuerySet[Incident]:
+    if not user.has_role("duty_officer", "secadmin"):
+        return Incident.objects.none()
+    return Incident.objects.filter(status=Incident.Status.OPEN)
+
+
+def _duty_items(user: Any) -> list[TodoItem]:
+    """The patrols of the current window and the recent missed ones, for the duty officers and today's."""
+    today = timezone.localdate()
+    duty = DutyShift.objects.filter(on=today).values_list("user_id", flat=True).first()
+    if not (user.has_role("duty_officer") or duty == user.pk):
+        return []
+    items = []
+    accounts = list(Account.objects.filter(status=AccountStatus.OPERATING).only("pk"))
+    window, pending = due_now(accounts)
+    if window is not None and pending:
+        label = f"（{window.heightened}加强监测）" if window.heightened else ""
+        items.append(
+            TodoItem(
+                f"本时段巡查{label}：{len(pending)}个账号待巡查",
+                reverse("security:patrols"),
+                "值班巡查",
+                window.end,
+            )
+        )
+    missed = MissedPatrol.objects.filter(window_end__gte=timezone.now() - timedelta(days=1)).count()
+    if missed:
+        items.append(TodoItem(f"近24小时漏巡{missed}次，请核查", reverse("security:missed"), "值班巡查"))
+    return items
+
+
 @provider
 def security_items(user: Any) -> list[TodoItem]:
-    items = [
-        TodoItem(n.title, n.url, "安全事件通知")
-        for n in Notice.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at")[:20]
-    ]
-    for task in (
-        RotationTask.objects.visible_to(user)
-        .filter(status=RotationTask.Status.OPEN)
-        .select_related("account__unit", "deadline")[:100]
-    ):
+    items = [TodoItem(n.title, n.url, "安全事件通知") for n in _notices(user).order_by("-created_at")[:20]]
+    for task in _rotation_tasks(user).select_related("account__unit", "deadline")[:100]:
         if can(user, "security.change_password", task.account):
             items.append(
                 TodoItem(
@@ -38,34 +81,25 @@ def security_items(user: Any) -> list[TodoItem]:
                     task.deadline.due_at,
                 )
             )
-    if user.has_role("duty_officer", "secadmin"):
-        for incident in Incident.objects.filter(status=Incident.Status.OPEN).order_by("occurred_at")[:20]:
-            items.append(
-                TodoItem(
-                    f"处置安全事件：{incident.title}",
-                    reverse("security:incident", args=[incident.pk]),
-                    "应急处置",
-                )
+    for incident in _open_incidents(user).order_by("occurred_at")[:20]:
+        items.append(
+            TodoItem(
+                f"处置安全事件：{incident.title}",
+                reverse("security:incident", args=[incident.pk]),
+                "应急处置",
             )
-    today = timezone.localdate()
-    duty = DutyShift.objects.filter(on=today).values_list("user_id", flat=True).first()
-    if user.has_role("duty_officer") or duty == user.pk:
-        accounts = list(Account.objects.filter(status=AccountStatus.OPERATING).only("pk"))
-        window, pending = due_now(accounts)
-        if window is not None and pending:
-            label = f"（{window.heightened}加强监测）" if window.heightened else ""
-            items.append(
-                TodoItem(
-                    f"本时段巡查{label}：{len(pending)}个账号待巡查",
-                    reverse("security:patrols"),
-                    "值班巡查",
-                    window.end,
-                )
-            )
-        missed = MissedPatrol.objects.filter(window_end__gte=timezone.now() - timedelta(days=1)).count()
-        if missed:
-            items.append(TodoItem(f"近24小时漏巡{missed}次，请核查", reverse("security:missed"), "值班巡查"))
-    return items
+        )
+    return items + _duty_items(user)
+
+
+@counter(security_items)
+def security_count(user: Any) -> list[Part]:
+    return [
+        Capped(_notices(user).order_by().values("pk"), 20),
+        Capped(_rotation_tasks(user).order_by().values("pk"), 100),
+        Capped(_open_incidents(user).order_by().values("pk"), 20),
+        len(_duty_items(user)),
+    ]
 
 
 @sweeper("security.missed_patrols")
