@@ -72,8 +72,8 @@ def registry_todos(user: Any) -> list[TodoItem]:
                 f.deadline.provisional,
             )
         )
-    if due := _grants_due(user).count():
-        items.append(TodoItem(f"{due}项账号操作授权待复核", reverse("registry:grants"), "授权复核"))
+    if to_review := _grants_due(user).count():
+        items.append(TodoItem(f"{to_review}项账号操作授权待复核", reverse("registry:grants"), "授权复核"))
     tz = timezone.get_current_timezone()
     for a in _expiring(user).only("name", "unit", "verification_expires_on")[:50]:
         if not can(user, "registry.edit", a):
