@@ -73,7 +73,9 @@ def confirm(actor: Any, grant: OperatorGrant, request: Any = None) -> OperatorGr
     require(actor, "registry.edit", grant.account)
     with transaction.atomic():
         locked = (
-            OperatorGrant.objects.select_for_update().select_related("user__unit", "account").get(pk=grant.pk)
+            OperatorGrant.objects.select_for_update(of=("self",))
+            .select_related("user__unit", "account")
+            .get(pk=grant.pk)
         )
         if locked.revoked_on is not None:
             raise InvalidState("该授权已撤销。")
