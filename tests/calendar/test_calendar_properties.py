@@ -1,11 +1,18 @@
 """R B-1: properties of the counting that hold for every start date and N (pure functions)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govmedia.calendar.workdays import CalendarResolver, Holiday, Schedule, add_workdays, workdays_before
+from govmedia.calendar.workdays import (
+    CalendarResolver,
+    Holiday,
+    Schedule,
+    add_workdays,
+    workday_spans,
+    workdays_before,
+)
 
 # 2003..2028: assumed years on both sides of the package's data, plus an entered year.
 RESOLVER = CalendarResolver(
@@ -51,3 +58,15 @@ def test_b1_exactly_n_working_days_lie_after_the_event_up_to_the_due_date(start:
     r = add_workdays(start, n, RESOLVER)
     days = (date.fromordinal(o) for o in range(start.toordinal() + 1, r.date.toordinal() + 1))
     assert sum(RESOLVER.day_info(d).workday for d in days) == n
+
+
+def _day_by_day(start: date, end: date) -> int:
+    return sum(RESOLVER.day_info(start + timedelta(days=i)).workday for i in range(1, (end - start).days + 1))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.lists(st.tuples(starts, st.integers(min_value=-5, max_value=120)), max_size=30))
+def test_b1_handling_spans_in_one_pass_equal_counting_day_by_day(pairs: list[tuple[date, int]]) -> None:
+    """R7 statistics: working days from receipt to closing, the receipt day not counted (0 if not later)."""
+    spans = [(s, s + timedelta(days=d)) for s, d in pairs]
+    assert workday_spans(spans, RESOLVER) == [_day_by_day(s, e) if e > s else 0 for s, e in spans]

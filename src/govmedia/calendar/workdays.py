@@ -6,7 +6,7 @@ entered, the `chinesecalendar` package, and otherwise assumes Monday to Friday a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Protocol
@@ -192,6 +192,21 @@ def workdays_before(d: date, n: int, resolver: Resolver) -> Result:
     """ "At least N working days before" `d`: the latest allowed day is the Nth working day before it,
     `d` itself not counted. N = 0 means `d` itself."""
     return _count(d, n, resolver, -1)
+
+
+def workday_spans(pairs: Sequence[tuple[date, date]], resolver: Resolver) -> list[int]:
+    """For each (start, end): the working days after `start` up to and including `end` (the start day not
+    counted; 0 when end <= start). One pass over the calendar however many pairs there are."""
+    if not pairs:
+        return []
+    first = min(s for s, _ in pairs)
+    last = max(e for _, e in pairs)
+    running, d, n = {first: 0}, first, 0
+    while d < last:
+        d += timedelta(days=1)
+        n += resolver.day_info(d).workday
+        running[d] = n
+    return [running[e] - running[s] if e > s else 0 for s, e in pairs]
 
 
 def add_hours(moment: datetime, n: int) -> Result:

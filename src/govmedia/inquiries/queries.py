@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from govmedia.calendar import resolver as calendar_resolver
+from govmedia.calendar.workdays import workday_spans
 
 from .models import UNIT_STEPS, Inquiry, Kind, Status, Step, StepKind, StepState, SupervisionNotice
 from .rules import acting_roles
@@ -142,15 +143,6 @@ def months_ago(today: date, months: int) -> date:
     return date(year, month, day)
 
 
-def workdays_between(start: date, end: date, resolver: Any) -> int:
-    """Working days after `start` up to and including `end` (the day of receipt not counted)."""
-    n, d = 0, start
-    while d < end:
-        d += timedelta(days=1)
-        n += resolver.day_info(d).workday
-    return n
-
-
 def statistics(qs: QuerySet[Inquiry]) -> dict[str, Any]:
     """Counts by kind, status and unit, on-time rate, average handling time, unanswered > 3 months."""
     kinds = dict(Kind.choices)
@@ -175,10 +167,13 @@ def statistics(qs: QuerySet[Inquiry]) -> dict[str, Any]:
     rate = round(100 * met["on_time"] / met["total"], 1) if met["total"] else None
     resolver = calendar_resolver.current()
     closed = qs.filter(status=Status.CLOSED, closed_at__isnull=False).values_list("received_at", "closed_at")
-    spans = [
-        workdays_between(timezone.localtime(r).date(), timezone.localtime(c).date(), resolver)
-        for r, c in closed.iterator(chunk_size=2000)
-    ]
+    spans = workday_spans(
+        [
+            (timezone.localtime(r).date(), timezone.localtime(c).date())
+            for r, c in closed.iterator(chunk_size=2000)
+        ],
+        resolver,
+    )
     cutoff = months_ago(timezone.localdate(), 3)
     stale = qs.exclude(status=Status.CLOSED).filter(
         received_at__lt=datetime.combine(cutoff, datetime.min.time(), tzinfo=timezone.get_current_timezone())

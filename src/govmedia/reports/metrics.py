@@ -12,8 +12,8 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from govmedia.calendar import resolver as calendar_resolver
+from govmedia.calendar.workdays import workday_spans
 from govmedia.inquiries.models import Inquiry, Step, StepKind, StepState
-from govmedia.inquiries.queries import workdays_between
 from govmedia.org.models import units_visible_to
 from govmedia.publishing.models import Post, ReviewStep
 from govmedia.registry.models import Account, Filing
@@ -141,13 +141,13 @@ def build(user: Any, period: Period) -> Report:
             t.steps_on_time += r["on_time"]
 
     # Messages closed in the period: count, working days from receipt to closing, steps on time.
-    resolver = calendar_resolver.current()
-    for account_id, received, closed in Inquiry.objects.filter(
-        closed_at__gte=start, closed_at__lt=end, account__in=list(unit_of)
-    ).values_list("account_id", "received_at", "closed_at"):
-        days = workdays_between(
-            timezone.localtime(received).date(), timezone.localtime(closed).date(), resolver
-        )
+    in_period = Inquiry.objects.filter(closed_at__gte=start, closed_at__lt=end, account__in=list(unit_of))
+    closed = list(in_period.values_list("account_id", "received_at", "closed_at"))
+    local = timezone.localtime
+    handling = workday_spans(
+        [(local(r).date(), local(c).date()) for _, r, c in closed], calendar_resolver.current()
+    )
+    for (account_id, _, _), days in zip(closed, handling, strict=True):
         for t in (by_account[account_id], by_unit[unit_of[account_id]], total):
             t.messages += 1
             t.workdays.append(days)
