@@ -3,7 +3,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from govmedia.org.permissions import require, rule
 from govmedia.reports.excel import xlsx_response
+from govmedia.web.paging import page_of
 
 from .models import Entry
 from .services import record
@@ -49,7 +49,7 @@ def entries(request: HttpRequest) -> HttpResponse:
     require(request.user, "audit.read")
     form = EntryFilter(request.GET or None)
     qs = form.apply(Entry.objects.all()) if request.GET else Entry.objects.all()
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(qs, 50, request.GET.get("page"))
     return render(request, "audit/entries.html", {"form": form, "page": page, "last_check": last_check()})
 
 

@@ -19,6 +19,7 @@ from govmedia.platforms.services import queue_reply
 from govmedia.registry.models import Account
 from govmedia.reports.excel import workbook_bytes
 from govmedia.web.errors import InvalidState
+from govmedia.web.paging import page_of
 
 from . import intake, services
 from .forms import ChannelForm, ImportForm, RegisterForm, SearchForm
@@ -153,7 +154,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
         elif tab == "closed":
             qs = qs.filter(status=Status.CLOSED)
         rows = qs.select_related("account__unit").order_by("-received_at", "-id")
-        context["page"] = Paginator(rows, 30).get_page(request.GET.get("page"))
+        context["page"] = page_of(rows, 30, request.GET.get("page"))
     return render(request, "inquiries/list.html", context)
 
 

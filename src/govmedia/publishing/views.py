@@ -15,6 +15,7 @@ from govmedia.documents.word import docx_response
 from govmedia.org.models import sees_all_units
 from govmedia.org.permissions import can
 from govmedia.web.errors import ContentRejected, InvalidState
+from govmedia.web.paging import page_of
 from govmedia.web.uploads import path_for
 
 from . import coordination, services
@@ -65,7 +66,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = PostFilter(request.GET or None, user=user)
     posts = form.posts().only("title", "unit__name", "category", "status", "updated_at")
-    page = Paginator(posts, 30).get_page(request.GET.get("page"))
+    page = page_of(posts, 30, request.GET.get("page"))
     waiting = steps_waiting_for(user).only(
         "kind", "received_at", "post__title", "post__unit__name", *DEADLINE_SHOWN
     )
