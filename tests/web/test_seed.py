@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
+from govmedia.audit.models import ChainHead, Entry
 from govmedia.audit.services import verify
 from govmedia.inquiries.models import Inquiry, Status
 from govmedia.publishing.content import content_hash
@@ -41,6 +43,24 @@ def test_seed_tiny_county_counts_states_and_chain() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_seed_two_counties_in_two_worker_processes_keeps_one_chain() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes are for PostgreSQL")
+    result, err = seed("--scale", "province", "--counties", "2", "--workers", "2", "--factor", "0.01")
+    counts = result["counts"]
+    assert "2个进程" in err
+    assert counts["org.unit"] == 56 and counts["audit.entry"] == 1540
+    assert Post.objects.filter(unit__name__startswith="种").count() == counts["publishing.post"] == 308
+    ok, checked, _, reason = verify()
+    assert ok, reason
+    head = ChainHead.objects.get(pk=1)
+    assert head.last_id == checked and head.last_hash == Entry.objects.get(pk=checked).hash
+    with connection.cursor() as cur:  # the id sequence is past the explicit ids COPY wrote
+        cur.execute("SELECT nextval(pg_get_serial_sequence('audit_entry', 'id'))")
+        assert cur.fetchone()[0] > checked
+
+
+@pytest.mark.django_db(transaction=True)
 def test_seed_refuses_a_second_run_on_seeded_data() -> None:
     seed("--scale", "county", "--factor", "0.01")
     err = io.StringIO()
@@ -49,10 +69,27 @@ def test_seed_refuses_a_second_run_on_seeded_data() -> None:
     assert exc.value.code == 2 and "已有种子数据" in err.getvalue()
 
 
-@pytest.mark.parametrize("args", [["--scale", "town"], ["--scale", "county", "--counties", "0"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--scale", "town"],
+        ["--scale", "county", "--counties", "0"],
+        ["--scale", "county", "--workers", "0"],
+    ],
+)
 def test_bad_scale_exits_2_in_chinese(args: list[str]) -> None:
     err = io.StringIO()
     with pytest.raises(SystemExit) as exc:
         call_command("seed", *args, stderr=err)
     assert exc.value.code == 2
     assert "输入有误" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_workers_refused_on_sqlite() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("seed", "--scale", "county", "--workers", "2", stderr=err)
+    assert exc.value.code == 2 and "SQLite" in err.getvalue()

@@ -1,0 +1,939 @@
+"""The row generator and writers behind `govmedia seed` (issue #11).
+
+Each county is generated from its own random stream (so the data does not depend on how counties are split
+over worker processes) as plain tuples, and written with COPY on PostgreSQL or executemany on SQLite — no
+model instances. Parent rows (units, users, accounts, posts, messages) take ids drawn from their table's
+sequence up front; child rows let the database number them.
+
+The audit chain is sequential, so its entries are not written by the county workers: the calling process
+appends each county's entries (`AuditChain`) as the county comes back, in county order, hashing them after
+the chain's last entry, while the workers go on with the next counties.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, models, transaction
+
+from govmedia.audit.chain import canonical
+from govmedia.audit.models import Entry
+from govmedia.inquiries import models as inq
+from govmedia.inquiries.rules import STEP_ROLES as INQUIRY_ROLES
+from govmedia.org.models import Role, RoleGrant, Unit, User
+from govmedia.publishing.content import content_hash
+from govmedia.publishing.models import Post, PostVersion, ReviewStep
+from govmedia.publishing.routes import STEP_ROLES, StepKind
+from govmedia.registry.models import Account, AccountStatus, AccountType
+from govmedia.security.models import Patrol
+
+
+class RawJson(str):
+    """A JSON column's value already serialised (written as is, not dumped again)."""
+
+
+# Rows per county at factor 1: the province targets (20 000 accounts, 2 000 000 posts, 1 000 000 messages,
+# 10 000 000 audit entries) divided by 130 counties.
+PER_COUNTY = {"accounts": 154, "posts": 15_400, "inquiries": 7_700, "patrols": 3_000, "audit": 77_000}
+UNITS_PER_COUNTY = 28
+BATCH = 5_000
+NO_UNITS = RawJson("[]")
+SEED = 20260511
+NOW = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+
+SYLLABLES = "青石云河安平宁华清泉山川林溪峰湖阳松竹兰桂梅杨柳远长永昌丰泰和顺康乐新兴"
+TOWNSHIPS = ["镇", "乡"]
+DEPARTMENTS = [
+    "教育体育局",
+    "卫生健康局",
+    "应急管理局",
+    "公安局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "住房和城乡建设局",
+    "农业农村局",
+    "文化和旅游局",
+    "市场监督管理局",
+    "民政局",
+    "交通运输局",
+    "水务局",
+    "生态环境分局",
+]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰文斌海波"
+TITLES = ["关于做好{}工作的通知", "{}政策解读", "{}民生服务指南", "{}重大活动信息", "{}进展情况通报"]
+TOPICS = [
+    "防汛抗旱",
+    "森林防火",
+    "医保缴费",
+    "义务教育招生",
+    "农村饮水安全",
+    "乡村振兴",
+    "疫苗接种",
+    "就业帮扶",
+]
+POST_STATUSES = [  # (status, weight): most posts are long published
+    (Post.Status.PUBLISHED, 70),
+    (Post.Status.DRAFT, 8),
+    (Post.Status.IN_REVIEW, 10),
+    (Post.Status.APPROVED, 5),
+    (Post.Status.REJECTED, 7),
+]
+INQUIRY_PATHS: dict[str, list[str]] = {  # status -> the kinds of its steps; the last is open unless closed
+    inq.Status.RECEIVED: [inq.StepKind.REGISTER],
+    inq.Status.REGISTERED: [inq.StepKind.REGISTER, inq.StepKind.INSTRUCT],
+    inq.Status.TO_TRANSFER: [inq.StepKind.REGISTER, inq.StepKind.INSTRUCT, inq.StepKind.TRANSFER],
+    inq.Status.TRANSFERRED: [
+        inq.StepKind.REGISTER,
+        inq.StepKind.INSTRUCT,
+        inq.StepKind.TRANSFER,
+        inq.StepKind.DRAFT_REPLY,
+    ],
+    inq.Status.COMPILING: [
+        inq.StepKind.REGISTER,
+        inq.StepKind.INSTRUCT,
+        inq.StepKind.TRANSFER,
+        inq.StepKind.DRAFT_REPLY,
+        inq.StepKind.SIGN_OFF,
+        inq.StepKind.COMPILE,
+    ],
+    inq.Status.REVIEWING: [
+        inq.StepKind.REGISTER,
+        inq.StepKind.INSTRUCT,
+        inq.StepKind.COMPILE,
+        inq.StepKind.REVIEW,
+    ],
+    inq.Status.TO_REPLY: [
+        inq.StepKind.REGISTER,
+        inq.StepKind.INSTRUCT,
+        inq.StepKind.COMPILE,
+        inq.StepKind.REVIEW,
+        inq.StepKind.REPLY,
+    ],
+    inq.Status.TO_PETITION: [inq.StepKind.REGISTER, inq.StepKind.INSTRUCT, inq.StepKind.PETITION],
+    inq.Status.CLOSED: [
+        inq.StepKind.REGISTER,
+        inq.StepKind.INSTRUCT,
+        inq.StepKind.COMPILE,
+        inq.StepKind.REVIEW,
+        inq.StepKind.REPLY,
+    ],
+}
+INQUIRY_WEIGHTS = {s: (60 if s == inq.Status.CLOSED else 5) for s in INQUIRY_PATHS}
+AUDIT_ACTIONS = [
+    "auth.login",
+    "publishing.post_saved",
+    "publishing.step_decided",
+    "publishing.post_published",
+    "inquiries.registered",
+    "inquiries.replied",
+    "security.patrol_recorded",
+    "registry.account_updated",
+]
+
+
+def county_name(n: int) -> str:
+    a, b = divmod(n, len(SYLLABLES))
+    return f"种{SYLLABLES[a % len(SYLLABLES)]}{SYLLABLES[b]}县"
+
+
+def per_county(factor: float) -> dict[str, int]:
+    return {k: max(1, round(v * factor)) for k, v in PER_COUNTY.items()}
+
+
+# --- tables and writers -------------------------------------------------------------------------------------
+
+
+class Table:
+    """The columns a generator fills (in tuple order); every other column gets its model default."""
+
+    def __init__(self, model: Any, given: Sequence[str]) -> None:
+        self.model = model
+        self.label = model._meta.label_lower
+        self.name: str = model._meta.db_table
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        rest = [f for f in model._meta.concrete_fields if f.attname not in given and not f.primary_key]
+        self.fields = [by_attname[c] for c in given] + rest
+        self.json_given = [i for i, c in enumerate(given) if isinstance(by_attname[c], models.JSONField)]
+        defaults = []
+        for f in rest:
+            value = f.get_default()
+            if value is None and not f.null:
+                raise ValueError(f"{self.label}.{f.attname} needs a value from the seed generator")
+            defaults.append(value)
+        self.defaults = tuple(defaults)
+
+
+_TABLES: dict[str, Table] = {}
+
+
+def table(model: Any, *given: str) -> Table:
+    key = model._meta.label_lower
+    if key not in _TABLES:
+        _TABLES[key] = Table(model, given)
+    return _TABLES[key]
+
+
+class Writer(Protocol):
+    counts: dict[str, int]
+
+    def ids(self, t: Table, n: int) -> list[int]: ...
+
+    def write(self, t: Table, rows: Sequence[tuple[Any, ...]]) -> None: ...
+
+
+class PostgresWriter:
+    """COPY ... FROM STDIN through the Django connection's psycopg 3 connection (same transaction)."""
+
+    def __init__(self) -> None:
+        from psycopg.types.json import Jsonb
+
+        self.jsonb = Jsonb
+        self.counts: dict[str, int] = {}
+        connection.ensure_connection()
+        self.raw = connection.connection
+
+    def ids(self, t: Table, n: int) -> list[int]:
+        with self.raw.cursor() as cur:
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", (t.name, n)
+            )
+            return [r[0] for r in cur.fetchall()]
+
+    def write(self, t: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        quote = connection.ops.quote_name
+        cols = ", ".join(quote(f.column) for f in t.fields)
+        jsonb = self.jsonb
+        defaults = tuple(RawJson(json.dumps(v)) if isinstance(v, dict | list) else v for v in t.defaults)
+        json_given = t.json_given
+        with self.raw.cursor() as cur, cur.copy(f"COPY {quote(t.name)} ({cols}) FROM STDIN") as copy:
+            if json_given:
+                for row in rows:
+                    values = list(row)
+                    for i in json_given:
+                        if values[i] is not None and not isinstance(values[i], RawJson):
+                            values[i] = jsonb(values[i])
+                    copy.write_row((*values, *defaults))
+            else:
+                for row in rows:
+                    copy.write_row(row + defaults)
+        self.counts[t.label] = self.counts.get(t.label, 0) + len(rows)
+
+
+class GenericWriter:
+    """Any other database (SQLite): executemany with each value prepared by its model field. One process."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.next_id: dict[str, int] = {}
+
+    def ids(self, t: Table, n: int) -> list[int]:
+        if t.name not in self.next_id:
+            top = t.model.objects.aggregate(top=models.Max("pk"))["top"] or 0
+            self.next_id[t.name] = top + 1
+        start = self.next_id[t.name]
+        self.next_id[t.name] = start + n
+        return list(range(start, start + n))
+
+    def write(self, t: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        quote = connection.ops.quote_name
+        cols = ", ".join(quote(f.column) for f in t.fields)
+        marks = ", ".join(["%s"] * len(t.fields))
+        preps = [_prep(f) for f in t.fields]
+        data = [[prep(v) for prep, v in zip(preps, row + t.defaults, strict=True)] for row in rows]
+        with connection.cursor() as cur:
+            cur.executemany(f"INSERT INTO {quote(t.name)} ({cols}) VALUES ({marks})", data)
+        self.counts[t.label] = self.counts.get(t.label, 0) + len(rows)
+
+
+def _prep(f: Any) -> Callable[[Any], Any]:
+    def prep(value: Any) -> Any:
+        if value is None or isinstance(value, RawJson):
+            return value
+        return f.get_db_prep_save(value, connection)
+
+    return prep
+
+
+def make_writer() -> Writer:
+    return PostgresWriter() if connection.vendor == "postgresql" else GenericWriter()
+
+
+# --- one county ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Job:
+    number: int  # the county's number (its name and random stream)
+    factor: float
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass
+class People:
+    ids: list[int] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)  # each person's unit name
+
+
+@dataclass
+class CountyResult:
+    """What the audit writer needs from a county written elsewhere: its people and its posts' ids."""
+
+    number: int
+    counts: dict[str, int]
+    people: People
+    post_ids: list[int]
+
+
+class County:
+    def __init__(self, job: Job, writer: Writer) -> None:
+        self.job = job
+        self.n = job.number
+        self.rng = random.Random(SEED * 10_000 + job.number)
+        self.per = per_county(job.factor)
+        self.w = writer
+
+    def _when(self, days: int = 365) -> datetime:
+        return NOW - timedelta(seconds=self.rng.randrange(days * 86_400))
+
+    def _name(self) -> str:
+        rng = self.rng
+        return rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2))))
+
+    def run(self) -> CountyResult:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":  # seed data: a crash loses the run anyway
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL synchronous_commit = off")
+            return self._run()
+
+    def _run(self) -> CountyResult:
+        rng, n, w, per = self.rng, self.n, self.w, self.per
+        name = county_name(n)
+        tag = f"c{n:04d}"
+        specs = [
+            (f"{name}人民政府", "县政府", Unit.Kind.COUNTY_GOV),
+            (f"{name}人民政府办公室", "县政府办", Unit.Kind.COUNTY_OFFICE),
+            (f"{name}电子政务中心", "电子政务中心", Unit.Kind.EGOV_CENTER),
+        ]
+        specs += [
+            (
+                f"{name}{SYLLABLES[(n + i) % len(SYLLABLES)]}{SYLLABLES[i]}{TOWNSHIPS[i % 2]}",
+                "",
+                Unit.Kind.TOWNSHIP,
+            )
+            for i in range(10)
+        ]
+        specs += [(f"{name}{d}", "", Unit.Kind.DEPARTMENT) for d in DEPARTMENTS]
+        t_unit = table(Unit, "id", "name", "short_name", "kind", "order")
+        unit_ids = w.ids(t_unit, len(specs))
+        unit_names = [s[0] for s in specs]
+        w.write(
+            t_unit,
+            [
+                (unit_ids[i], nm, (short or nm)[:30], kind, 1000 + n * 100 + i)
+                for i, (nm, short, kind) in enumerate(specs)
+            ],
+        )
+        gov, office, center = 0, 1, 2
+        local = list(range(3, len(specs)))
+
+        # People: five a unit; the county-level units hold the county roles.
+        t_user = table(
+            User, "id", "username", "full_name", "unit_id", "title", "mobile", "password", "date_joined"
+        )
+        n_people = 5 * len(specs)
+        people = People(w.ids(t_user, n_people))
+        user_rows = []
+        for ui in range(len(specs)):
+            for k in range(5):
+                full_name = self._name()
+                pid = people.ids[len(people.names)]
+                people.names.append(full_name)
+                people.units.append(unit_names[ui])
+                user_rows.append(
+                    (
+                        pid,
+                        f"{tag}_{ui:02d}_{k}",
+                        full_name,
+                        unit_ids[ui],
+                        "工作人员",
+                        f"139{rng.randrange(10**8):08d}",
+                        make_password(None),
+                        self.job.now,
+                    )
+                )
+        w.write(t_user, user_rows)
+        first_of = {ui: people.ids[5 * ui] for ui in range(len(specs))}  # each unit's first person
+        county_roles = {
+            gov: [Role.COUNTY_LEADER],
+            office: [Role.OFFICE_LEADER, Role.LEGAL_REVIEWER, Role.SECRECY_REVIEWER, Role.AUDITOR],
+            center: [Role.CENTER_STAFF, Role.DUTY_OFFICER, Role.SYSADMIN, Role.SECADMIN],
+        }
+        roles: list[tuple[int, str]] = []
+        for ui in range(len(specs)):
+            for k, role in enumerate(county_roles.get(ui, [Role.UNIT_ADMIN, Role.UNIT_LEADER])[:5]):
+                roles.append((people.ids[5 * ui + k], role))
+        w.write(table(RoleGrant, "user_id", "role", "granted_at"), [(u, r, self.job.now) for u, r in roles])
+        holder = {role: uid for uid, role in roles if role in county_roles[office] + county_roles[center]}
+        holder[Role.COUNTY_LEADER] = first_of[gov]
+
+        # Accounts: the county government's own few, the rest spread over the units.
+        types = [t for t in AccountType.values if t != AccountType.OTHER]
+        statuses = [AccountStatus.OPERATING] * 8 + [AccountStatus.FILED, AccountStatus.PLANNED]
+        t_acc = table(
+            Account,
+            "id",
+            "unit_id",
+            "type",
+            "wechat_kind",
+            "name",
+            "link",
+            "opened_on",
+            "leader_name",
+            "admin_name",
+            "status",
+            "security_officer_id",
+            "verified",
+            "verified_by",
+            "verification_expires_on",
+            "created_at",
+            "updated_at",
+        )
+        acc_ids = w.ids(t_acc, per["accounts"])
+        acc_types: list[str] = []
+        unit_accounts: dict[int, list[int]] = {}
+        acc_rows = []
+        for i in range(per["accounts"]):
+            ui = gov if i < 4 else 1 + (i % (len(specs) - 1))
+            acc_type = types[i % len(types)]
+            expires = (NOW + timedelta(days=rng.randrange(-30, 400))).date()
+            acc_rows.append(
+                (
+                    acc_ids[i],
+                    unit_ids[ui],
+                    acc_type,
+                    "subscription" if acc_type == AccountType.WECHAT else "",
+                    f"{unit_names[ui]}{i}",
+                    f"https://example.invalid/{tag}/{i}",
+                    (NOW - timedelta(days=rng.randrange(30, 3000))).date(),
+                    self._name(),
+                    self._name(),
+                    statuses[i % len(statuses)],
+                    first_of[ui],
+                    True,
+                    "平台",
+                    expires,
+                    self.job.now,
+                    self.job.now,
+                )
+            )
+            acc_types.append(acc_type)
+            unit_accounts.setdefault(ui, []).append(acc_ids[i])
+        w.write(t_acc, acc_rows)
+
+        post_ids = self._posts(unit_ids, unit_names, local, first_of, holder, unit_accounts)
+        self._inquiries(acc_ids, acc_types, unit_ids, local, first_of, holder)
+        duty = people.ids[5 * center : 5 * center + 5]
+        w.write(
+            table(
+                Patrol,
+                "account_id",
+                "at",
+                "by_id",
+                "front_content_ok",
+                "front_comments_ok",
+                "back_operators_ok",
+                "back_signins_ok",
+                "back_interfaces_ok",
+                "result",
+            ),
+            [
+                (
+                    acc_ids[i % len(acc_ids)],
+                    self._when(),
+                    duty[i % len(duty)],
+                    True,
+                    rng.random() > 0.05,
+                    True,
+                    True,
+                    True,
+                    Patrol.Result.NORMAL if rng.random() > 0.05 else Patrol.Result.ANOMALY,
+                )
+                for i in range(per["patrols"])
+            ],
+        )
+        return CountyResult(n, w.counts, people, post_ids)
+
+    def _posts(
+        self,
+        unit_ids: list[int],
+        unit_names: list[str],
+        local: list[int],
+        first_of: dict[int, int],
+        holder: dict[str, int],
+        unit_accounts: dict[int, list[int]],
+    ) -> list[int]:
+        rng, w = self.rng, self.w
+        gov, office = 0, 1
+        statuses = [s for s, _ in POST_STATUSES]
+        weights = [w_ for _, w_ in POST_STATUSES]
+        t_post = table(
+            Post,
+            "id",
+            "unit_id",
+            "author_id",
+            "title",
+            "body",
+            "category",
+            "kind",
+            "content_hash",
+            "version",
+            "round",
+            "status",
+            "submitted_at",
+            "approved_at",
+            "published_at",
+            "published_url",
+            "published_by_id",
+            "created_at",
+            "updated_at",
+        )
+        t_link = table(Post.accounts.through, "post_id", "account_id")
+        t_version = table(
+            PostVersion, "post_id", "number", "content", "content_hash", "created_by_id", "created_at"
+        )
+        t_step = table(
+            ReviewStep,
+            "post_id",
+            "round",
+            "order",
+            "kind",
+            "assignee_role",
+            "assignee_unit_id",
+            "received_at",
+            "decision",
+            "decided_at",
+            "decided_by_id",
+            "decided_hash",
+            "comment",
+        )
+        total = self.per["posts"]
+        ids = w.ids(t_post, total)
+        for start in range(0, total, BATCH):
+            posts, links, versions, steps = [], [], [], []
+            for pid in ids[start : start + BATCH]:
+                to_county = rng.random() < 0.2
+                ui = office if to_county else rng.choice(local)
+                account_ids = unit_accounts.get(gov if to_county else ui) or unit_accounts[gov]
+                status = rng.choices(statuses, weights)[0]
+                topic = rng.choice(TOPICS)
+                title = rng.choice(TITLES).format(topic)
+                body = f"{unit_names[ui]}{topic}相关信息。" * rng.randint(3, 12)
+                category = rng.choice("abcdefghij")
+                content = {
+                    "title": title,
+                    "body": body,
+                    "category": category,
+                    "kind": Post.Kind.ORIGINAL.value,
+                    "repost": None,
+                    "portal_url": None,
+                    "emergency": None,
+                    "media": None,
+                }
+                chash = content_hash(content)
+                content_json = RawJson(json.dumps(content, ensure_ascii=False))
+                updated = self._when()
+                nversions = rng.randint(1, 3)
+                round_ = 0 if status == Post.Status.DRAFT else (2 if status == Post.Status.REJECTED else 1)
+                submitted = updated - timedelta(days=2) if round_ else None
+                approved = published = None
+                url, published_by = "", None
+                author = first_of[ui]
+                if status in (Post.Status.APPROVED, Post.Status.PUBLISHED):
+                    approved = updated - timedelta(hours=5)
+                if status == Post.Status.PUBLISHED:
+                    published, url, published_by = updated, "https://example.invalid/p", author
+                links += [(pid, a) for a in account_ids[: rng.randint(1, 2)]]
+                # Spread updated_at/created_at over the year like real data (auto_now would say "now").
+                updated_at = published or self._when()
+                created_at = updated_at - timedelta(days=3)
+                posts.append(
+                    (
+                        pid,
+                        unit_ids[ui],
+                        author,
+                        title,
+                        body,
+                        category,
+                        Post.Kind.ORIGINAL.value,
+                        chash,
+                        nversions,
+                        round_,
+                        status,
+                        submitted,
+                        approved,
+                        published,
+                        url,
+                        published_by,
+                        created_at,
+                        updated_at,
+                    )
+                )
+                for number in range(1, nversions + 1):
+                    versions.append(
+                        (pid, number, content_json, chash, author, created_at + timedelta(hours=number))
+                    )
+                if round_:
+                    steps += self._steps(
+                        pid, unit_ids[ui], author, chash, status, round_, submitted or NOW, to_county, holder
+                    )
+            w.write(t_post, posts)
+            w.write(t_link, links)
+            w.write(t_version, versions)
+            w.write(t_step, steps)
+        return ids
+
+    def _steps(
+        self,
+        post_id: int,
+        unit_id: int,
+        author: int,
+        chash: str,
+        status: str,
+        rounds: int,
+        at: datetime,
+        to_county: bool,
+        holder: dict[str, int],
+    ) -> list[tuple[Any, ...]]:
+        kinds = [StepKind.LEGALITY, StepKind.SECRECY]
+        kinds += (
+            [StepKind.CENTER_PROPOSAL, StepKind.OFFICE_APPROVAL] if to_county else [StepKind.UNIT_APPROVAL]
+        )
+        rows: list[tuple[Any, ...]] = []
+        for rnd in range(1, rounds + 1):
+            last_round = rnd == rounds
+            open_at = self.rng.randrange(len(kinds)) if status == Post.Status.IN_REVIEW else len(kinds)
+            reject_at = (
+                self.rng.randrange(len(kinds)) if not last_round or status == Post.Status.REJECTED else -1
+            )
+            for order, kind in enumerate(kinds, start=1):
+                i = order - 1
+                role = STEP_ROLES[kind]
+                place = (
+                    post_id,
+                    rnd,
+                    order,
+                    kind.value,
+                    role,
+                    unit_id if kind == StepKind.UNIT_APPROVAL else None,
+                )
+                if reject_at >= 0 and i > reject_at:
+                    rows.append((*place, None, ReviewStep.Decision.VOID.value, None, None, "", ""))
+                elif i < open_at and (reject_at < 0 or i <= reject_at):
+                    rejected = i == reject_at
+                    rows.append(
+                        (
+                            *place,
+                            at + timedelta(hours=i),
+                            (ReviewStep.Decision.REJECT if rejected else ReviewStep.Decision.APPROVE).value,
+                            at + timedelta(hours=i + 1),
+                            holder.get(role, author),
+                            chash,
+                            "退回修改" if rejected else "同意",
+                        )
+                    )
+                elif i == open_at:
+                    rows.append(
+                        (
+                            *place,
+                            at + timedelta(hours=i),
+                            ReviewStep.Decision.PENDING.value,
+                            None,
+                            None,
+                            "",
+                            "",
+                        )
+                    )
+                else:
+                    rows.append((*place, None, ReviewStep.Decision.PENDING.value, None, None, "", ""))
+        return rows
+
+    def _inquiries(
+        self,
+        acc_ids: list[int],
+        acc_types: list[str],
+        unit_ids: list[int],
+        local: list[int],
+        first_of: dict[int, int],
+        holder: dict[str, int],
+    ) -> None:
+        rng, w = self.rng, self.w
+        statuses = list(INQUIRY_PATHS)
+        weights = [INQUIRY_WEIGHTS[s] for s in statuses]
+        kinds = [k for k in inq.Kind.values if k != inq.Kind.PETITION]
+        t_inq = table(
+            inq.Inquiry,
+            "id",
+            "account_id",
+            "platform",
+            "sender_id",
+            "sender_name",
+            "content",
+            "received_at",
+            "kind",
+            "status",
+            "registered_by_id",
+            "registered_at",
+            "outcome",
+            "reply_text",
+            "compiled_text",
+            "replied_at",
+            "closed_at",
+            "replied_by_id",
+            "created_at",
+            "updated_at",
+        )
+        t_step = table(
+            inq.Step,
+            "inquiry_id",
+            "kind",
+            "assignee_role",
+            "assignee_unit_id",
+            "received_at",
+            "state",
+            "units",
+            "decided_at",
+            "decided_by_id",
+            "decision",
+        )
+        staff = holder[Role.CENTER_STAFF]
+        reply = "您好，已转有关部门办理，感谢关注。"
+        total = self.per["inquiries"]
+        ids = w.ids(t_inq, total)
+        for start in range(0, total, BATCH):
+            rows, steps = [], []
+            for iid in ids[start : start + BATCH]:
+                status = rng.choices(statuses, weights)[0]
+                a = rng.randrange(len(acc_ids))
+                received = self._when()
+                sender_id = f"u{rng.randrange(10**9)}"
+                sender_name = self._name()
+                content = f"请问{rng.choice(TOPICS)}怎么办理？" * rng.randint(1, 4)
+                kind = inq.Kind.PETITION.value if status == inq.Status.TO_PETITION else rng.choice(kinds)
+                registered = status != inq.Status.RECEIVED
+                closed = status == inq.Status.CLOSED
+                done_at = received + timedelta(hours=30) if closed else None
+                rows.append(
+                    (
+                        iid,
+                        acc_ids[a],
+                        acc_types[a],
+                        sender_id,
+                        sender_name,
+                        content,
+                        received,
+                        kind,
+                        status,
+                        staff if registered else None,
+                        received + timedelta(minutes=20) if registered else None,
+                        inq.Outcome.REPLIED.value if closed else "",
+                        reply if closed else "",
+                        reply if closed else "",
+                        done_at,
+                        done_at,
+                        staff if closed else None,
+                        self.job.now,
+                        self.job.now,
+                    )
+                )
+                ui = rng.choice(local)
+                path = INQUIRY_PATHS[status]
+                for i, step_kind in enumerate(path):
+                    done = closed or i < len(path) - 1
+                    in_unit = step_kind in inq.UNIT_STEPS
+                    role = INQUIRY_ROLES[step_kind]
+                    step_at = received + timedelta(hours=i)
+                    steps.append(
+                        (
+                            iid,
+                            step_kind,
+                            role,
+                            unit_ids[ui] if in_unit else None,
+                            step_at,
+                            inq.StepState.DONE.value if done else inq.StepState.OPEN.value,
+                            RawJson(f"[{unit_ids[ui]}]") if step_kind == inq.StepKind.TRANSFER else NO_UNITS,
+                            step_at + timedelta(minutes=40) if done else None,
+                            (first_of[ui] if in_unit else holder.get(role)) if done else None,
+                            ("transfer" if step_kind == inq.StepKind.INSTRUCT else "") if done else "",
+                        )
+                    )
+            w.write(t_inq, rows)
+            w.write(t_step, steps)
+
+
+_AUDIT_FIELDS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "unit_name",
+    "action",
+    "success",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "ip",
+    "before",
+    "after",
+)
+
+
+def merge_counts(total: dict[str, int], part: dict[str, int]) -> None:
+    for key, value in part.items():
+        total[key] = total.get(key, 0) + value
+
+
+def run_counties_here(jobs: Iterable[Job]) -> Iterator[CountyResult]:
+    """Counties one after another in this process (SQLite, or one worker)."""
+    for job in jobs:
+        yield County(job, make_writer()).run()
+
+
+def _work(job: Job) -> CountyResult:
+    """A county in a worker process (PostgreSQL), on the worker's own connection."""
+    return County(job, make_writer()).run()
+
+
+# --- the audit chain ----------------------------------------------------------------------------------------
+
+
+class AuditChain:
+    """Appends every county's entries to the chain, in county order, in the calling process and transaction.
+
+    Ids follow on from the head's; times rise with the ids across the whole run (one year), as
+    `audit.services.record` would leave them. On PostgreSQL the two indexes on the random `hash` column are
+    dropped for the load and rebuilt at the end, in the same transaction (random inserts into them dominate
+    at province scale).
+    """
+
+    def __init__(self, head_id: int, head_hash: str, counties: int, factor: float) -> None:
+        self.last_id, self.last_hash = head_id, head_hash
+        self.per = per_county(factor)["audit"]
+        self.step = timedelta(days=365) / max(1, self.per * counties)
+        self.start_at = NOW - timedelta(days=365)
+        self.k = 0  # entries written in this run
+        self.w = make_writer()
+        self.table = table(Entry, "id", *_AUDIT_FIELDS, "prev_hash", "hash")
+        self.rebuild: list[str] = []
+
+    def drop_hash_indexes(self) -> None:
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'audit_entry'::regclass AND contype = 'u' "
+                "AND conkey = ARRAY[(SELECT attnum FROM pg_attribute "
+                "WHERE attrelid = 'audit_entry'::regclass AND attname = 'hash')]::smallint[]"
+            )
+            constraints = cur.fetchall()
+            cur.execute(
+                "SELECT i.relname, pg_get_indexdef(i.oid) "
+                "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                "WHERE x.indrelid = 'audit_entry'::regclass AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+                "AND x.indkey::text = (SELECT attnum::text FROM pg_attribute "
+                "WHERE attrelid = 'audit_entry'::regclass AND attname = 'hash')"
+            )
+            indexes = cur.fetchall()
+            for name, definition in constraints:
+                cur.execute(f'ALTER TABLE audit_entry DROP CONSTRAINT "{name}"')
+                self.rebuild.append(f'ALTER TABLE audit_entry ADD CONSTRAINT "{name}" {definition}')
+            for name, definition in indexes:
+                cur.execute(f'DROP INDEX "{name}"')
+                self.rebuild.append(definition)
+
+    def rebuild_hash_indexes(self) -> None:
+        if not self.rebuild:
+            return
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for statement in self.rebuild:
+                cur.execute(statement)
+        self.rebuild = []
+
+    def append(self, county: CountyResult) -> None:
+        """One county's entries: built, hashed in order after the chain's last, and written."""
+        rng = random.Random(f"{SEED}-audit-{county.number}")
+        people, posts = county.people, county.post_ids
+        dumps = json.dumps
+        jnames = [dumps(nm, ensure_ascii=False) for nm in people.names]
+        junits = [dumps(u, ensure_ascii=False) for u in people.units]
+        sha256 = hashlib.sha256
+        prev = self.last_hash
+        entry_id = self.last_id
+        rows: list[tuple[Any, ...]] = []
+        for k in range(self.per):
+            p = rng.randrange(len(people.ids))
+            action = AUDIT_ACTIONS[k % len(AUDIT_ACTIONS)]
+            on_post = action.startswith("publishing")
+            object_type = "publishing.post" if on_post else ""
+            object_id = str(posts[rng.randrange(len(posts))]) if on_post else ""
+            ip = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+            at = (self.start_at + self.step * self.k).replace(microsecond=0)
+            self.k += 1
+            entry_id += 1
+            # canonical() of Entry.chained_fields(), spelt out: sorted keys, no spaces (checked below).
+            body = (
+                f'{{"action":"{action}","actor_id":{people.ids[p]},"actor_name":{jnames[p]},'
+                f'"after":{{"n":{k},"seed":true}},"at":"{at.isoformat()}","before":null,"id":{entry_id},'
+                f'"ip":"{ip}","object_id":"{object_id}","object_repr":"","object_type":"{object_type}",'
+                f'"success":true,"unit_name":{junits[p]}}}'
+            ).encode()
+            digest = sha256(prev.encode() + body).hexdigest()
+            row = (
+                entry_id,
+                at,
+                people.ids[p],
+                people.names[p],
+                people.units[p],
+                action,
+                True,
+                object_type,
+                object_id,
+                "",
+                ip,
+                None,
+                RawJson(f'{{"n": {k}, "seed": true}}'),
+                prev,
+                digest,
+            )
+            if k == 0:  # the shortcut must agree with the real serialiser
+                check = Entry(id=entry_id, **dict(zip(_AUDIT_FIELDS, row[1:13], strict=True)))
+                check.after = {"n": k, "seed": True}
+                if canonical(check.chained_fields()) != body:
+                    raise AssertionError("seed audit serialisation differs from audit.chain.canonical")
+            rows.append(row)
+            prev = digest
+            if len(rows) >= BATCH * 4:
+                self.w.write(self.table, rows)
+                rows = []
+        self.w.write(self.table, rows)
+        self.last_id, self.last_hash = entry_id, prev
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.w.counts
