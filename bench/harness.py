@@ -65,11 +65,11 @@ def govmedia(env: dict[str, str], *args: str) -> dict[str, Any]:
     return json.loads(lines[-1]) if lines else {}
 
 
-def prepare(env: dict[str, str], factor: float) -> dict[str, Any]:
-    """Migrate, demo data, `seed --scale county --factor F`; returns the seed command's summary."""
+def prepare(env: dict[str, str], factor: float, scale: str = "county") -> dict[str, Any]:
+    """Migrate, demo data, `seed --scale SCALE --factor F`; returns the seed command's summary."""
     govmedia(env, "migrate", "--noinput", "-v0")
     govmedia(env, "demo")
-    return govmedia(env, "seed", "--scale", "county", "--factor", str(factor))
+    return govmedia(env, "seed", "--scale", scale, "--factor", str(factor))
 
 
 def engine_label(database_url: str | None) -> str:
