@@ -22,7 +22,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         rows: Any = self.object_list
-        return int(rows[: self.cap + 1].count()) if hasattr(rows, "query") else len(rows)
+        if not hasattr(rows, "query"):
+            return len(rows)
+        return int(rows.order_by()[: self.cap + 1].count())  # the order does not change a count
 
     @property
     def capped(self) -> bool:
