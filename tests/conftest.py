@@ -9,6 +9,22 @@ from django.test import Client
 from govmedia.org.models import User
 
 DEMO_PASSWORD = "Demo-2026!yaoan"
+# Every demo login of CONTRACT.md, one of each role.
+DEMO_USERNAMES = (
+    "center",
+    "office_leader",
+    "county_leader",
+    "edu_admin",
+    "edu_leader",
+    "town_admin",
+    "town_leader",
+    "legal_reviewer",
+    "secrecy_reviewer",
+    "duty_officer",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -15,24 +15,11 @@ import pytest
 from django.test import Client
 
 from govmedia.web.middleware import auditor_may_open
+from tests.conftest import DEMO_USERNAMES
 
 from .urlmap import Route, page_routes, path_of
 
-USERS = [
-    "center",
-    "office_leader",
-    "county_leader",
-    "edu_admin",
-    "edu_leader",
-    "town_admin",
-    "town_leader",
-    "legal_reviewer",
-    "secrecy_reviewer",
-    "duty_officer",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-]
+USERS = DEMO_USERNAMES
 ALL = frozenset(USERS)
 OTHER_UNIT = frozenset({"edu_admin", "edu_leader"})  # samples belong to 栋川镇
 

@@ -17,23 +17,10 @@ from govmedia.publishing import services
 from govmedia.publishing.models import ReviewStep
 from govmedia.registry.models import Account
 from govmedia.web.todo import items_for
+from tests.conftest import DEMO_USERNAMES
 
 pytestmark = pytest.mark.django_db
-ROLES = [
-    "center",
-    "office_leader",
-    "county_leader",
-    "edu_admin",
-    "edu_leader",
-    "town_admin",
-    "town_leader",
-    "legal_reviewer",
-    "secrecy_reviewer",
-    "duty_officer",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-]
+ROLES = DEMO_USERNAMES
 
 
 def _rows(html: str) -> list[tuple[str, str]]:

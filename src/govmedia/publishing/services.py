@@ -235,7 +235,8 @@ def update_post(
             post.sensitive = bool(data["sensitive"])
         if account_ids is not None:
             _set_accounts(actor, post, account_ids)
-        if route_may_change and _route_of(post) != old_route:
+        new_route = _route_of(post) if route_may_change else []
+        if new_route != old_route:
             voided = _void_round(post)
             record(
                 "publishing.route_changed",
@@ -243,7 +244,7 @@ def update_post(
                 obj=post,
                 request=request,
                 before={"steps": [k.value for k in old_route]},
-                after={"steps": [k.value for k in _route_of(post)], "voided": voided},
+                after={"steps": [k.value for k in new_route], "voided": voided},
             )
         new_hash = content_hash(content)
         changed = new_hash != post.content_hash

@@ -38,7 +38,7 @@ def path_for(sha256: str) -> Path:
     return storage_root() / sha256[:2] / sha256
 
 
-def _mib(n: int) -> str:
+def _size_text(n: int) -> str:
     if n >= 1024 * 1024:
         return f"{round(n / 1024 / 1024, 1):g}MB"
     return f"{round(n / 1024, 1):g}KB" if n >= 1024 else f"{n}字节"
@@ -69,7 +69,7 @@ def store(
             for chunk in chunks:
                 size += len(chunk)
                 if size > max_bytes:
-                    raise refuse(f"文件超过{_mib(max_bytes)}，未保存")
+                    raise refuse(f"文件超过{_size_text(max_bytes)}，未保存")
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
