@@ -70,3 +70,54 @@ def login(db: Any) -> Any:
         return client
 
     return make
+
+
+NEIGHBOUR_PEOPLE = {  # username: (unit key, role)
+    "dy_center": ("center", "center_staff"),
+    "dy_office_leader": ("office", "office_leader"),
+    "dy_county_leader": ("gov", "county_leader"),
+    "dy_legal": ("office", "legal_reviewer"),
+    "dy_secrecy": ("office", "secrecy_reviewer"),
+    "dy_duty": ("center", "duty_officer"),
+    "dy_sysadmin": ("center", "sysadmin"),
+    "dy_secadmin": ("center", "secadmin"),
+    "dy_town_admin": ("town", "unit_admin"),
+    "dy_town_leader": ("town", "unit_leader"),
+}
+
+
+@pytest.fixture
+def neighbour(db: Any) -> dict[str, Any]:
+    """A second county, 大姚县, in the same instance: its units, one person of each county role and a
+    township's admin and leader (usernames `dy_*`, use them with `login`), and two operating accounts (the
+    county government's and the township's). Nobody of one county may see or touch the other's rows."""
+    from govmedia.org.models import County, RoleGrant, Unit
+    from govmedia.registry.models import Account
+
+    county = County.objects.create(name="大姚县")
+    kinds = {
+        "gov": ("大姚县人民政府", Unit.Kind.COUNTY_GOV),
+        "office": ("大姚县人民政府办公室", Unit.Kind.COUNTY_OFFICE),
+        "center": ("大姚县电子政务中心", Unit.Kind.EGOV_CENTER),
+        "town": ("金碧镇", Unit.Kind.TOWNSHIP),
+        "dept": ("大姚县教育体育局", Unit.Kind.DEPARTMENT),
+    }
+    units = {
+        key: Unit.objects.create(county=county, name=name, short_name=f"大姚{key}", kind=kind, order=900 + i)
+        for i, (key, (name, kind)) in enumerate(kinds.items())
+    }
+    people = {}
+    for username, (unit, role) in NEIGHBOUR_PEOPLE.items():
+        people[username] = User.objects.create(username=username, full_name=username, unit=units[unit])
+        RoleGrant.objects.create(user=people[username], role=role)
+    accounts = {
+        key: Account.objects.create(
+            unit=units[key],
+            type="weibo",
+            name=f"大姚{key}微博",
+            link=f"https://weibo.example/dy{key}",
+            status="operating",
+        )
+        for key in ("gov", "town")
+    }
+    return {"county": county, "units": units, "people": people, "accounts": accounts}

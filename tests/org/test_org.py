@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from govmedia.audit.models import Entry
-from govmedia.org.models import Unit, User, sees_all_units
+from govmedia.org.models import Unit, User, sees_whole_county
 from govmedia.org.services import save_person
 
 
@@ -88,9 +88,9 @@ def test_nobody_grants_themselves_a_role(cast: dict[str, User]) -> None:
     assert admin.roles.filter(role="auditor").count() == 0
 
 
-def test_visibility_county_level_sees_all_units_and_units_see_their_own(cast: dict[str, User]) -> None:
-    assert sees_all_units(cast["center"]) and sees_all_units(cast["office_leader"])
-    assert not sees_all_units(cast["edu_admin"]) and not sees_all_units(cast["town_leader"])
+def test_visibility_county_level_sees_whole_county_and_units_see_their_own(cast: dict[str, User]) -> None:
+    assert sees_whole_county(cast["center"]) and sees_whole_county(cast["office_leader"])
+    assert not sees_whole_county(cast["edu_admin"]) and not sees_whole_county(cast["town_leader"])
 
 
 def test_units_page_lists_units(login: Any) -> None:

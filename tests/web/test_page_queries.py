@@ -51,7 +51,9 @@ MORE = [
 
 
 def _seed(factor: str) -> None:
+    """A seeded county, folded into the demo county so that what the centre sees grows."""
     call_command("seed", "--scale", "county", "--factor", factor, stdout=io.StringIO(), stderr=io.StringIO())
+    Unit.objects.update(county=Unit.objects.get(name="姚安县人民政府").county_id)
 
 
 def _in_review() -> Post:
@@ -100,7 +102,13 @@ def test_counts_do_not_grow_past_the_drop_down_limit(login: Any) -> None:
     before = _counts(client, urls)
     county = Unit.objects.get(name="姚安县人民政府")
     units = Unit.objects.bulk_create(
-        Unit(name=f"测试单位{i:03d}", kind=Unit.Kind.DEPARTMENT, parent=county, order=500 + i)
+        Unit(
+            name=f"测试单位{i:03d}",
+            kind=Unit.Kind.DEPARTMENT,
+            county_id=county.county_id,
+            parent=county,
+            order=500 + i,
+        )
         for i in range(PICK_LIMIT + 1)
     )
     Account.objects.bulk_create(
@@ -190,7 +198,13 @@ def test_list_queries_use_indexes_on_postgresql(cast: dict[str, User]) -> None:
 
     center, county = cast["center"], Unit.objects.get(name="姚安县人民政府")
     units = Unit.objects.bulk_create(
-        Unit(name=f"索引测试单位{i:02d}", kind=Unit.Kind.DEPARTMENT, parent=county, order=300 + i)
+        Unit(
+            name=f"索引测试单位{i:02d}",
+            kind=Unit.Kind.DEPARTMENT,
+            county_id=county.county_id,
+            parent=county,
+            order=300 + i,
+        )
         for i in range(40)
     )
     accounts = Account.objects.bulk_create(

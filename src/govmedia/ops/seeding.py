@@ -27,6 +27,7 @@ from govmedia.audit.chain import canonical
 from govmedia.audit.models import Entry
 from govmedia.inquiries import models as inq
 from govmedia.inquiries.rules import STEP_ROLES as INQUIRY_ROLES
+from govmedia.org import models as org
 from govmedia.org.models import Role, RoleGrant, Unit, User
 from govmedia.publishing.content import content_hash
 from govmedia.publishing.models import Post, PostVersion, ReviewStep
@@ -279,6 +280,7 @@ class Job:
     number: int  # the county's number (its name and random stream)
     factor: float
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    password: str = field(default_factory=lambda: make_password(None))  # a hash, shared by all the people
 
 
 @dataclass
@@ -298,13 +300,14 @@ class CountyResult:
     post_ids: list[int]
 
 
-class County:
+class CountySeeder:
     def __init__(self, job: Job, writer: Writer) -> None:
         self.job = job
         self.n = job.number
         self.rng = random.Random(SEED * 10_000 + job.number)
         self.per = per_county(job.factor)
         self.w = writer
+        self.county_id = 0  # the county's row id, once written
 
     def _when(self, days: int = 365) -> datetime:
         return NOW - timedelta(seconds=self.rng.randrange(days * 86_400))
@@ -338,13 +341,17 @@ class County:
             for i in range(10)
         ]
         specs += [(f"{name}{d}", "", Unit.Kind.DEPARTMENT) for d in DEPARTMENTS]
-        t_unit = table(Unit, "id", "name", "short_name", "kind", "order")
+        t_county = table(org.County, "id", "name")
+        (county_id,) = w.ids(t_county, 1)
+        self.county_id = county_id
+        w.write(t_county, [(county_id, name)])
+        t_unit = table(Unit, "id", "county_id", "name", "short_name", "kind", "order")
         unit_ids = w.ids(t_unit, len(specs))
         unit_names = [s[0] for s in specs]
         w.write(
             t_unit,
             [
-                (unit_ids[i], nm, (short or nm)[:30], kind, 1000 + n * 100 + i)
+                (unit_ids[i], county_id, nm, (short or nm)[:30], kind, 1000 + n * 100 + i)
                 for i, (nm, short, kind) in enumerate(specs)
             ],
         )
@@ -372,7 +379,7 @@ class County:
                         unit_ids[ui],
                         "工作人员",
                         f"139{rng.randrange(10**8):08d}",
-                        make_password(None),
+                        self.job.password,
                         self.job.now,
                     )
                 )
@@ -519,6 +526,7 @@ class County:
         t_step = table(
             ReviewStep,
             "post_id",
+            "county_id",
             "round",
             "order",
             "kind",
@@ -635,6 +643,7 @@ class County:
                 role = STEP_ROLES[kind]
                 place = (
                     post_id,
+                    self.county_id,
                     rnd,
                     order,
                     kind.value,
@@ -710,6 +719,7 @@ class County:
         t_step = table(
             inq.Step,
             "inquiry_id",
+            "county_id",
             "kind",
             "assignee_role",
             "assignee_unit_id",
@@ -770,6 +780,7 @@ class County:
                     steps.append(
                         (
                             iid,
+                            self.county_id,
                             step_kind,
                             role,
                             unit_ids[ui] if in_unit else None,
@@ -809,12 +820,12 @@ def merge_counts(total: dict[str, int], part: dict[str, int]) -> None:
 def run_counties_here(jobs: Iterable[Job]) -> Iterator[CountyResult]:
     """Counties one after another in this process (SQLite, or one worker)."""
     for job in jobs:
-        yield County(job, make_writer()).run()
+        yield CountySeeder(job, make_writer()).run()
 
 
 def _work(job: Job) -> CountyResult:
     """A county in a worker process (PostgreSQL), on the worker's own connection."""
-    return County(job, make_writer()).run()
+    return CountySeeder(job, make_writer()).run()
 
 
 # --- the audit chain ----------------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from typing import Any
 
-from .models import Role, RoleGrant, Unit, User
+from .models import County, Role, RoleGrant, Unit, User
 
+COUNTY = "姚安县"
 COUNTY_UNITS = [
     ("姚安县人民政府", "县政府", Unit.Kind.COUNTY_GOV),
     ("姚安县人民政府办公室", "县政府办", Unit.Kind.COUNTY_OFFICE),
@@ -67,22 +68,20 @@ DEMO_USERS = [
 
 def build(ctx: dict[str, Any]) -> None:
     """Create or update the demo units and users; safe to run again."""
-    for order, (name, short, kind) in enumerate(COUNTY_UNITS, start=1):
-        Unit.objects.update_or_create(name=name, defaults={"short_name": short, "kind": kind, "order": order})
-    for order, name in enumerate(TOWNSHIPS, start=10):
+    county, _ = County.objects.get_or_create(name=COUNTY)
+    specs = [(name, short, kind, order) for order, (name, short, kind) in enumerate(COUNTY_UNITS, start=1)]
+    specs += [
+        (name, f"姚安{name}", Unit.Kind.TOWNSHIP, order) for order, name in enumerate(TOWNSHIPS, start=10)
+    ]
+    specs += [
+        (name, "姚安" + name.removeprefix("县"), Unit.Kind.DEPARTMENT, order)
+        for order, name in enumerate(DEPARTMENTS, start=30)
+    ]
+    for name, short, kind, order in specs:
         Unit.objects.update_or_create(
-            name=name, defaults={"short_name": f"姚安{name}", "kind": Unit.Kind.TOWNSHIP, "order": order}
+            name=name, defaults={"short_name": short, "kind": kind, "order": order, "county": county}
         )
-    for order, name in enumerate(DEPARTMENTS, start=30):
-        Unit.objects.update_or_create(
-            name=name,
-            defaults={
-                "short_name": "姚安" + name.removeprefix("县"),
-                "kind": Unit.Kind.DEPARTMENT,
-                "order": order,
-            },
-        )
-    units = {u.name: u for u in Unit.objects.all()}
+    units = {u.name: u for u in county.units.all()}
     password = ctx["password"]
     for spec in DEMO_USERS:
         user, created = User.objects.get_or_create(

@@ -47,9 +47,11 @@ class PersonForm(forms.ModelForm):
         fields = ["username", "full_name", "unit", "title", "mobile", "office_phone", "email", "is_active"]
         labels = {"username": "用户名", "email": "邮箱", "is_active": "有效"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].required = True
+        if units is not None:
+            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["full_name"].required = True
         if self.instance.pk:
             self.fields["roles"].initial = sorted(self.instance.role_codes())

@@ -12,6 +12,33 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 
+class County(models.Model):
+    """A county (县、市、区): the scope of its centre, its leaders and its reviewers. One instance may hold a
+    whole province's counties; nobody below the province sees past their own."""
+
+    name = models.CharField("县（市、区）名称", max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "县（市、区）"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def county_column(*, indexed: bool = False) -> Any:
+    """A row's county, set from its owner when it is created and never edited: lists filter a province's rows
+    by it directly. Unindexed where an index or constraint leads with it already."""
+    return models.ForeignKey(
+        County,
+        models.PROTECT,
+        related_name="+",
+        db_index=indexed,
+        editable=False,
+        verbose_name="县（市、区）",
+    )
+
+
 class Unit(models.Model):
     class Kind(models.TextChoices):
         COUNTY_GOV = "county_gov", "县人民政府"
@@ -23,6 +50,7 @@ class Unit(models.Model):
     name = models.CharField("单位名称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=30, blank=True, help_text="账号名称可使用的规范简称")
     kind = models.CharField("单位类型", max_length=20, choices=Kind.choices)
+    county = models.ForeignKey(County, models.PROTECT, related_name="units", verbose_name="所属县（市、区）")
     parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, verbose_name="上级单位")
     order = models.PositiveIntegerField("排序", default=100)
     is_active = models.BooleanField("有效", default=True)
@@ -73,6 +101,11 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_codes() & set(roles))
+
+    @property
+    def county_id(self) -> int | None:
+        unit = self.unit if self.unit_id else None
+        return unit.county_id if unit is not None else None
 
 
 class Role(models.TextChoices):
@@ -146,23 +179,36 @@ class UnitScopedQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> UnitScopedQuerySet:
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if sees_all_units(user):
-            return self
         if user.unit_id is None:
             return self.none()
+        if sees_whole_county(user):
+            return self.filter(**{f"{self.unit_field}__county": user.county_id})
         return self.filter(**{self.unit_field: user.unit_id})
 
 
-def sees_all_units(user: Any) -> bool:
-    """People of the county-level units, and holders of county-wide roles, see every unit's rows."""
+def sees_whole_county(user: Any) -> bool:
+    """People of the county-level units, and holders of county-wide roles, see every unit of their county."""
     unit = user.unit
-    return bool(user.role_codes() & COUNTY_WIDE_ROLES) or bool(unit and unit.is_county_level)
+    return unit is not None and (bool(user.role_codes() & COUNTY_WIDE_ROLES) or unit.is_county_level)
 
 
 def units_visible_to(user: Any) -> models.QuerySet[Unit]:
-    if sees_all_units(user):
-        return Unit.objects.all()
+    if user.unit_id is None:
+        return Unit.objects.none()
+    if sees_whole_county(user):
+        return Unit.objects.filter(county=user.county_id)
     return Unit.objects.filter(pk=user.unit_id)
+
+
+def same_county(user: Any, unit: Unit | None) -> bool:
+    return unit is not None and user.county_id is not None and unit.county_id == user.county_id
+
+
+def speaks_for(unit: Unit | None, other: Unit) -> bool:
+    """A unit acts for itself; the county-level units act for every unit of their county."""
+    return unit is not None and (
+        unit.pk == other.pk or (unit.is_county_level and unit.county_id == other.county_id)
+    )
 
 
 class ApiToken(models.Model):
@@ -189,8 +235,12 @@ class ApiToken(models.Model):
         return cls.objects.create(user=user, key_hash=cls.hash_key(key)), key
 
 
-def role_holders(role: str, units: Iterable[Unit] | None = None) -> models.QuerySet[User]:
+def role_holders(
+    role: str, units: Iterable[Unit] | None = None, county: int | None = None
+) -> models.QuerySet[User]:
     qs = User.objects.filter(roles__role=role, is_active=True)
     if units is not None:
         qs = qs.filter(unit__in=list(units))
+    if county is not None:
+        qs = qs.filter(unit__county=county)
     return qs.distinct()

@@ -14,7 +14,16 @@ from .permissions import require, rule
 
 @rule("org.manage")
 def _manage_org(user: Any, obj: Any) -> bool:
-    return user.has_role("sysadmin")
+    """The system administrator keeps their own county's units and people."""
+    if not user.has_role("sysadmin") or user.county_id is None:
+        return False
+    if isinstance(obj, Unit):
+        return obj.county_id in (None, user.county_id)
+    if isinstance(obj, User):
+        moves_in = obj.unit is None or obj.unit.county_id == user.county_id
+        was_in = not obj.pk or User.objects.filter(pk=obj.pk, unit__county=user.county_id).exists()
+        return moves_in and was_in
+    return True
 
 
 UNIT_FIELDS = ("name", "short_name", "kind", "order", "is_active")
@@ -27,6 +36,7 @@ def _snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
 
 def save_unit(actor: Any, unit: Unit, request: Any = None) -> Unit:
     require(actor, "org.manage", unit)
+    unit.county_id = unit.county_id or actor.county_id
     with transaction.atomic():
         before = None
         if unit.pk:

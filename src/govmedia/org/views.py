@@ -1,22 +1,29 @@
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .forms import PersonForm, UnitForm
-from .models import Unit, User
+from .models import Unit, User, units_visible_to
 from .permissions import require
 from .services import save_person, save_unit
 
 
+def people_of_county(user: Any) -> QuerySet[User]:
+    return User.objects.filter(unit__county=user.county_id)
+
+
 def units(request: HttpRequest) -> HttpResponse:
     require(request.user, "org.manage")
-    return render(request, "org/units.html", {"units": Unit.objects.all()})
+    return render(request, "org/units.html", {"units": units_visible_to(request.user)})
 
 
 def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, "org.manage")
-    unit = get_object_or_404(Unit, pk=pk) if pk else Unit()
+    unit = get_object_or_404(units_visible_to(request.user), pk=pk) if pk else Unit()
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         save_unit(request.user, form.instance, request=request)
@@ -27,20 +34,29 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def people(request: HttpRequest) -> HttpResponse:
     require(request.user, "org.manage")
-    qs = User.objects.select_related("unit").prefetch_related("roles").order_by("unit__order", "id")
+    qs = (
+        people_of_county(request.user)
+        .select_related("unit")
+        .prefetch_related("roles")
+        .order_by("unit__order", "id")
+    )
     unit_id = request.GET.get("unit", "")
     if unit_id.isdigit():
         qs = qs.filter(unit_id=int(unit_id))
     if q := request.GET.get("q", "").strip():
         qs = qs.filter(full_name__contains=q) | qs.filter(username__contains=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "org/people.html", {"page": page, "units": Unit.objects.all(), "unit_id": unit_id})
+    return render(
+        request,
+        "org/people.html",
+        {"page": page, "units": units_visible_to(request.user), "unit_id": unit_id},
+    )
 
 
 def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, "org.manage")
-    person = get_object_or_404(User, pk=pk) if pk else User()
-    form = PersonForm(request.POST or None, instance=person)
+    person = get_object_or_404(people_of_county(request.user), pk=pk) if pk else User()
+    form = PersonForm(request.POST or None, instance=person, units=units_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
         save_person(
             request.user,

@@ -3,7 +3,9 @@
 Per county (province scale = 130 counties): a 县人民政府, its office and e-government centre, 10 townships and
 15 departments; ~5 people a unit; ~154 accounts; ~15 400 posts in every state with versions and review steps;
 ~7 700 messages in every state with their step rows; patrols; ~77 000 audit entries appended to the hash
-chain so `govmedia audit verify` still passes. Passwords are unusable.
+chain so `govmedia audit verify` still passes. Passwords are unusable unless `--password` gives one to all
+(hashed once: for trying the big database out, never for real people). The centre's first person of the
+first county is `c0000_02_0`.
 
 On PostgreSQL rows go in with COPY and counties run in `--workers` processes (default: one a CPU); elsewhere
 (SQLite) in this process with executemany. The generator itself is `govmedia.ops.seeding`. Each worker
@@ -19,6 +21,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import connection, connections, transaction
 
 from govmedia.audit.chain import GENESIS
@@ -43,6 +46,7 @@ class Command(JsonCommand):
             type=int,
             help="并行进程数（PostgreSQL 默认为CPU核数；SQLite 只能为1）",
         )
+        parser.add_argument("--password", default="", help="给生成的全部人员设置同一个登录密码（仅供试用）")
 
     def run(self, **options: Any) -> dict[str, Any]:
         scale = options["scale"]
@@ -80,7 +84,8 @@ class Command(JsonCommand):
                 )
                 chain = seeding.AuditChain(head.last_id, head.last_hash, counties, factor)
                 chain.drop_hash_indexes()
-                jobs = [seeding.Job(number=n, factor=factor) for n in range(counties)]
+                password = make_password(options["password"] or None)
+                jobs = [seeding.Job(number=n, factor=factor, password=password) for n in range(counties)]
                 results: Iterable[seeding.CountyResult]
                 if pool is not None:
                     results = pool.imap(seeding._work, jobs)
@@ -107,6 +112,9 @@ class Command(JsonCommand):
         if pool is not None:
             pool.close()
             pool.join()
+        if postgres:  # fresh statistics, or the planner takes the new millions of rows for a few
+            with connection.cursor() as cur:
+                cur.execute("ANALYZE")
         seconds = round(time.monotonic() - started, 1)
         self.say(f"已生成{counties}个县的数据，用时{seconds}秒（{workers}个进程）。")
         return {
