@@ -72,7 +72,9 @@ def test_r5_4_4_important_items_go_to_a_county_government_leader(
     assert step.kind == "county_approval" and step.assignee_role == "county_leader"
     with pytest.raises(PermissionDenied):
         _approve(post, cast, "office_leader")
-    assert _approve(post, cast, "county_leader").status == "approved"
+    post = _approve(post, cast, "county_leader")
+    assert post.status == "approved" and services.approvals_missing(post) == []
+    assert services.publish(cast["center"], post).status == "published"
 
 
 def test_b2_edit_after_approval_voids_it_and_publishing_refuses(

@@ -25,41 +25,66 @@ def _schedule(user_ids: set[int]) -> None:
     transaction.on_commit(flush)
 
 
-def _holders(roles: list[str], unit_id: int | None = None) -> set[int]:
+def _people(condition: Q) -> set[int]:
     from govmedia.org.models import User
 
-    qs = User.objects.filter(is_active=True, roles__role__in=roles)
-    if unit_id is not None:
-        qs = qs.filter(Q(unit=unit_id) | Q(unit__kind__in=["county_gov", "county_office", "egov_center"]))
-    return set(qs.values_list("pk", flat=True))
+    return set(User.objects.filter(condition, is_active=True).values_list("pk", flat=True).distinct())
 
 
 @receiver(post_save, sender="publishing.ReviewStep", dispatch_uid="notifications.urgent_step")
 def _urgent_step(sender: Any, instance: Any, **_: Any) -> None:
+    """The people who may decide the step (the `publishing.decide` rule): of its unit when it names one,
+    else of the post's unit or of a county-level unit of the post's county."""
     if instance.received_at is None or instance.decision != "pending":
         return
+    from govmedia.org.models import COUNTY_LEVEL_KINDS
     from govmedia.publishing.models import Post
 
-    if Post.objects.filter(pk=instance.post_id, emergency__isnull=False).exists():
-        _schedule(_holders([instance.assignee_role], instance.assignee_unit_id))
+    post = (
+        Post.objects.filter(pk=instance.post_id, emergency__isnull=False)
+        .values("unit", "unit__county")
+        .first()
+    )
+    if post is None:
+        return
+    if instance.assignee_unit_id is not None:
+        where = Q(unit=instance.assignee_unit_id)
+    else:
+        where = Q(unit=post["unit"]) | Q(unit__county=post["unit__county"], unit__kind__in=COUNTY_LEVEL_KINDS)
+    _schedule(_people(Q(where, roles__role=instance.assignee_role)))
 
 
 @receiver(post_save, sender="publishing.Post", dispatch_uid="notifications.urgent_post")
 def _urgent_post(sender: Any, instance: Any, **_: Any) -> None:
+    """The publishers of an approved emergency post: the administrators of its accounts' units and the
+    centre of its county (`publishing.publish`)."""
     if instance.status == "approved" and instance.emergency:
-        _schedule(_holders(["center_staff", "unit_admin"]))
+        from govmedia.org.models import Unit
+
+        owners = instance.accounts.values("unit")
+        county = Unit.objects.filter(pk=instance.unit_id).values("county")
+        _schedule(
+            _people(
+                Q(roles__role="unit_admin", unit__in=owners)
+                | Q(roles__role="center_staff", unit__county__in=county)
+            )
+        )
 
 
 @receiver(post_save, sender="security.Incident", dispatch_uid="notifications.urgent_incident")
 def _urgent_incident(sender: Any, instance: Any, created: bool = False, **_: Any) -> None:
+    """The duty officers and security administrators of the county of the person who opened it."""
     if not created:
         return
     incident_id = instance.pk
+    opened_by = instance.opened_by_id
 
     def recipients() -> None:
+        from govmedia.org.models import User
         from govmedia.security.models import Notice
 
         told = set(Notice.objects.filter(incident=incident_id).values_list("recipient_id", flat=True))
-        _schedule(told | _holders(["duty_officer", "secadmin"]))
+        county = User.objects.filter(pk=opened_by).values("unit__county")
+        _schedule(told | _people(Q(roles__role__in=["duty_officer", "secadmin"], unit__county__in=county)))
 
     transaction.on_commit(recipients)

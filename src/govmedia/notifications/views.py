@@ -56,18 +56,18 @@ def read_all(request: HttpRequest) -> HttpResponse:
     return redirect("notifications:inbox")
 
 
-def _manageable_units(user: object) -> object:
+def _manageable_units(user: Any) -> object:
     if can(user, "notifications.manage_webhooks", None):
-        return Unit.objects.filter(is_active=True)
-    unit_id = getattr(user, "unit_id", None)
-    if unit_id is None or not can(user, "notifications.manage_webhooks", unit_id):
+        return Unit.objects.filter(is_active=True, county=user.county_id)
+    unit = getattr(user, "unit", None)
+    if unit is None or not can(user, "notifications.manage_webhooks", unit):
         return None
-    return Unit.objects.filter(pk=unit_id)
+    return Unit.objects.filter(pk=unit.pk)
 
 
-def _targets_for(user: object) -> object:
+def _targets_for(user: Any) -> object:
     if can(user, "notifications.manage_webhooks", None):
-        return WebhookTarget.objects.select_related("unit")
+        return WebhookTarget.objects.filter(unit__county=user.county_id).select_related("unit")
     return WebhookTarget.objects.filter(unit=getattr(user, "unit_id", None)).select_related("unit")
 
 
@@ -160,12 +160,21 @@ def webhook_test(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("notifications:webhooks")
 
 
+def _deliveries_for(user: Any) -> Any:
+    """The county's deliveries for its administrators and the centre; a unit's own for the others."""
+    qs = NoticeDelivery.objects.all()
+    if user.unit_id is None:
+        return qs.none()
+    if user.has_role("sysadmin", "secadmin") or can(user, "notifications.manage_webhooks", None):
+        county = user.county_id
+        return qs.filter(Q(notification__user__unit__county=county) | Q(target__unit__county=county))
+    return qs.filter(Q(notification__user__unit=user.unit_id) | Q(target__unit=user.unit_id))
+
+
 def deliveries(request: HttpRequest) -> HttpResponse:
     require(request.user, "notifications.view_deliveries")
-    qs = NoticeDelivery.objects.select_related("notification__user", "target__unit")
     user: Any = request.user
-    if not (user.has_role("sysadmin", "secadmin") or can(user, "notifications.manage_webhooks", None)):
-        qs = qs.filter(Q(notification__user__unit=user.unit_id) | Q(target__unit=user.unit_id))
+    qs = _deliveries_for(user).select_related("notification__user", "target__unit")
     form = DeliveryFilter(request.GET or None)
     status = 200
     if form.is_bound:
@@ -185,7 +194,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
 @require_POST
 def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "notifications.view_deliveries")
-    d = get_object_or_404(NoticeDelivery.objects.select_related("target__unit"), pk=pk)
+    d = get_object_or_404(_deliveries_for(request.user).select_related("target__unit"), pk=pk)
     if d.status != NoticeDelivery.Status.FAILED:
         messages.error(request, "只有已停止重试的发送记录可以重新发送。")
         return redirect("notifications:deliveries")

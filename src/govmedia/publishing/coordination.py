@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govmedia.audit.services import record
-from govmedia.org.models import Unit
+from govmedia.org.models import Unit, sees_whole_county
 from govmedia.org.permissions import require, rule
 from govmedia.web.errors import InvalidState
 
@@ -23,6 +23,28 @@ def _may_issue(user: Any, obj: Any) -> bool:
 @rule("publishing.answer_task")
 def _may_answer(user: Any, assignment: TaskAssignment) -> bool:
     return user.has_role("unit_admin", "center_staff") and assignment.unit_id == user.unit_id
+
+
+def task_units(actor: Any) -> Any:
+    """The units a task of this person may go to: the townships and departments of the person's county."""
+    if actor.unit_id is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(
+        is_active=True,
+        kind__in=[Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT],
+        county=actor.county_id,
+    )
+
+
+def tasks_visible_to(user: Any) -> Any:
+    """County-wide people see the tasks issued in their county; a unit the tasks it was given."""
+    if user.unit_id is None:
+        return CoordinationTask.objects.none()
+    if sees_whole_county(user):
+        return CoordinationTask.objects.filter(issued_by__unit__county=user.county_id)
+    return CoordinationTask.objects.filter(
+        pk__in=TaskAssignment.objects.filter(unit=user.unit_id).values("task_id")
+    )
 
 
 def issue_task(
@@ -44,6 +66,8 @@ def issue_task(
         errors["title"] = ["请填写任务名称"]
     if not units:
         errors["units"] = ["请至少选择一个承办单位"]
+    elif any(u.county_id != actor.county_id for u in units):
+        errors["units"] = ["只能向本县（市、区）的单位下达联动任务"]
     if due_at <= timezone.now():
         errors["due_at"] = ["完成时限应晚于当前时间"]
     if errors:

@@ -8,8 +8,9 @@ from govmedia.org.models import Unit, units_visible_to
 from govmedia.registry.models import Account
 from govmedia.web.forms import PickOrSearchField, limit_choices, pick_filter
 
+from .coordination import task_units
 from .models import CATEGORIES, Archive, CoordinationTask, EmergencyEvent, Material, Post
-from .services import allowed_accounts
+from .services import allowed_accounts, open_events
 
 REPOST_FIELDS = {
     "source": "信息来源",
@@ -56,7 +57,7 @@ class PostForm(forms.Form):
         label="续报的突发事件",
         required=False,
         empty_label="首次发布（新建事件）",
-        queryset=EmergencyEvent.objects.filter(closed_at__isnull=True),
+        queryset=EmergencyEvent.objects.none(),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -68,6 +69,7 @@ class PostForm(forms.Form):
             label=lambda a: f"{a.unit} · {a.get_type_display()} · {a.name}",
         )
         limit_choices(self, "materials", Material.objects.filter(unit=user.unit_id))
+        limit_choices(self, "event", open_events(user))
         for key, label in REPOST_FIELDS.items():
             self.fields[f"repost_{key}"] = forms.CharField(label=f"转载：{label}", required=False)
         for key, label in EMERGENCY_FIELDS.items():
@@ -188,10 +190,12 @@ class TaskForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     units = forms.ModelMultipleChoiceField(
-        label="承办单位",
-        queryset=Unit.objects.filter(is_active=True, kind__in=["township", "department"]),
-        widget=forms.CheckboxSelectMultiple,
+        label="承办单位", queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "units", task_units(user))
 
 
 class AnswerForm(forms.Form):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from govmedia.org.models import UnitScopedQuerySet
+from govmedia.org.models import UnitScopedQuerySet, county_column
 
 from .content import canonical_content
 from .routes import STEP_LABELS, StepKind
@@ -29,9 +29,14 @@ CATEGORIES = [
 
 class PostQuerySet(UnitScopedQuerySet):
     def visible_to(self, user: Any) -> PostQuerySet:
-        """The author's unit sees its posts; county-level people see all; reviewers see what they review."""
+        """The author's unit sees its posts; county-level people see their county's; reviewers see what they
+        review."""
         mine = super().visible_to(user)
-        if user.is_authenticated and user.has_role("legal_reviewer", "secrecy_reviewer", "unit_leader"):
+        if (
+            user.is_authenticated
+            and user.unit_id is not None
+            and user.has_role("legal_reviewer", "secrecy_reviewer", "unit_leader")
+        ):
             return (mine | self.filter(steps__assignee_unit=user.unit_id)).distinct()  # type: ignore[return-value]
         return mine  # type: ignore[return-value]
 
@@ -155,6 +160,9 @@ class ReviewStep(models.Model):
         VOID = "void", "已作废（内容已修改）"
 
     post = models.ForeignKey(Post, models.CASCADE, related_name="steps")
+    # The post's county, copied here so that a county's open county-level steps are found by one index
+    # among a province's (set on save from the post's unit).
+    county = county_column()
     round = models.PositiveIntegerField("送审轮次")
     order = models.PositiveSmallIntegerField("顺序")
     kind = models.CharField("环节", max_length=20, choices=[(k.value, v) for k, v in STEP_LABELS.items()])
@@ -184,10 +192,22 @@ class ReviewStep(models.Model):
     class Meta:
         ordering = ["post", "round", "order"]
         constraints = [models.UniqueConstraint(fields=["post", "round", "order"], name="one_step_per_place")]
-        indexes = [models.Index(fields=["assignee_role", "decision"])]
+        indexes = [
+            models.Index(fields=["assignee_role", "decision"]),
+            models.Index(
+                fields=["county", "assignee_role"],
+                condition=Q(decision="pending", received_at__isnull=False, assignee_unit__isnull=True),
+                name="review_step_county_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.post} · {self.label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.county_id is None:
+            self.county_id = self.post.unit.county_id
+        super().save(*args, **kwargs)
 
     @property
     def label(self) -> str:

@@ -12,14 +12,15 @@ from .models import OPEN_STEP, Post, ReviewStep
 def steps_waiting_for(user: Any) -> QuerySet[ReviewStep]:
     """Open steps this person may decide, soonest due first (mirrors the `publishing.decide` rule)."""
     roles = user.role_codes()
-    if not roles:
-        return ReviewStep.objects.none()
-    scope = Q(assignee_unit=user.unit_id)
     unit = user.unit
-    if unit is not None and unit.is_county_level:
-        scope |= Q(assignee_unit__isnull=True)
+    if not roles or unit is None:
+        return ReviewStep.objects.none()
+    scope = Q(assignee_unit=unit.pk)
+    if unit.is_county_level:
+        # A step held by the county level: the county of the post's unit (R5.4-2, R5.4-4).
+        scope |= Q(assignee_unit__isnull=True, county=unit.county_id)
     else:
-        scope |= Q(assignee_unit__isnull=True, post__unit=user.unit_id)
+        scope |= Q(assignee_unit__isnull=True, post__unit=unit.pk)
     return (
         ReviewStep.objects.filter(OPEN_STEP, scope, assignee_role__in=roles)
         .select_related("post__unit", "deadline")
@@ -28,11 +29,16 @@ def steps_waiting_for(user: Any) -> QuerySet[ReviewStep]:
 
 
 def posts_to_publish(user: Any) -> QuerySet[Post]:
-    """Approved posts on accounts this person administers (the centre: the county's accounts). EXISTS rather
-    than a join, so no DISTINCT: a count or a page stops after the rows it needs."""
+    """Approved posts on accounts this person administers (the centre: its county government's accounts).
+    EXISTS rather than a join, so no DISTINCT: a count or a page stops after the rows it needs."""
+    if user.unit_id is None:
+        return Post.objects.none()
     links = Post.accounts.through.objects.filter(post=OuterRef("pk"))
     if user.has_role("center_staff"):
-        mine = Q(Exists(links.filter(account__unit__kind=Unit.Kind.COUNTY_GOV)))
+        county_gov = links.filter(
+            account__unit__kind=Unit.Kind.COUNTY_GOV, account__unit__county=user.county_id
+        )
+        mine = Q(Exists(county_gov))
         if user.has_role("unit_admin"):
             mine |= Q(Exists(links.filter(account__unit=user.unit_id)))
     elif user.has_role("unit_admin"):

@@ -13,7 +13,7 @@ from govmedia.audit.services import record
 from govmedia.calendar.services import meet, open_deadline
 from govmedia.compliance.core.media import inspect
 from govmedia.compliance.core.quota import mass_send_quota, quota_finding
-from govmedia.org.models import Unit
+from govmedia.org.models import Unit, same_county, speaks_for
 from govmedia.org.permissions import require, rule
 from govmedia.registry.models import Account
 from govmedia.web.errors import ContentRejected, InvalidState
@@ -45,17 +45,20 @@ def _may_decide(user: Any, step: ReviewStep) -> bool:
         return False
     if step.assignee_unit_id is not None:
         return bool(user.unit_id == step.assignee_unit_id)
-    unit = user.unit
-    return bool(unit and (unit.is_county_level or unit.pk == step.post.unit_id))
+    # Held by the county level: the post's own unit, or a county-level unit of the post's county.
+    return speaks_for(user.unit, step.post.unit)
 
 
 @rule("publishing.publish")
 def _may_publish(user: Any, post: Post) -> bool:
-    """The administrator of the target accounts publishes; the centre publishes the county's accounts."""
-    owners = {a.unit_id for a in post.accounts.all()}
-    if user.has_role("center_staff") and all(_is_county_unit(a.unit) for a in post.accounts.all()):
+    """The administrator of the target accounts publishes; the centre publishes its county government's
+    accounts."""
+    accounts = list(post.accounts.select_related("unit"))
+    if user.has_role("center_staff") and all(
+        _is_county_unit(a.unit) and same_county(user, a.unit) for a in accounts
+    ):
         return True
-    return user.has_role("unit_admin") and owners == {user.unit_id}
+    return user.has_role("unit_admin") and {a.unit_id for a in accounts} == {user.unit_id}
 
 
 def _is_county_unit(unit: Unit) -> bool:
@@ -63,10 +66,12 @@ def _is_county_unit(unit: Unit) -> bool:
 
 
 def allowed_accounts(actor: Any) -> Any:
-    """Accounts an author may target: the unit's own and the county government's (R5.4-2, R5.4-3)."""
-    return Account.objects.filter(unit__kind=Unit.Kind.COUNTY_GOV) | Account.objects.filter(
-        unit=actor.unit_id
-    )
+    """Accounts an author may target: the unit's own and its county government's (R5.4-2, R5.4-3)."""
+    if actor.unit_id is None:
+        return Account.objects.none()
+    return Account.objects.filter(
+        unit__kind=Unit.Kind.COUNTY_GOV, unit__county=actor.county_id
+    ) | Account.objects.filter(unit=actor.unit_id)
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -162,13 +167,20 @@ def _set_accounts(actor: Any, post: Post, account_ids: list[int]) -> None:
     post.accounts.set(accounts)
 
 
+def open_events(actor: Any) -> Any:
+    """Emergency events a post of this person may follow up: the open ones of the person's county."""
+    if actor.unit_id is None:
+        return EmergencyEvent.objects.none()
+    return EmergencyEvent.objects.filter(closed_at__isnull=True, unit__county=actor.county_id)
+
+
 def _link_event(actor: Any, post: Post, event_id: int | None) -> None:
     """An emergency post joins the event it follows up, or opens a new one (R5.1-3)."""
     if not post.emergency:
         post.event = None
         return
     if event_id:
-        event = EmergencyEvent.objects.filter(pk=event_id, closed_at__isnull=True).first()
+        event = open_events(actor).filter(pk=event_id).first()
         if event is None:
             raise ValidationError({"event": ["所选突发事件不存在或已结束"]})
         post.event = event
@@ -430,13 +442,21 @@ def decide(
 
 
 def approvals_missing(post: Post) -> list[str]:
-    """Steps the post needs as it is now that did not approve its current content hash in this round."""
-    approved = {
-        s.kind
+    """Steps the post needs as it is now that did not approve its current content hash in this round. When
+    the centre marked the item important, a county government leader approves it instead of an office
+    leader (R5.4-4)."""
+    approvals = [
+        s
         for s in _steps(post)
         if s.decision == ReviewStep.Decision.APPROVE and s.decided_hash == post.content_hash
-    }
-    return [STEP_LABELS[kind] for kind in _route_of(post) if kind not in approved]
+    ]
+    approved = {s.kind for s in approvals}
+    important = any(s.kind == StepKind.CENTER_PROPOSAL and s.important for s in approvals)
+    needed = [
+        StepKind.COUNTY_APPROVAL if kind == StepKind.OFFICE_APPROVAL and important else kind
+        for kind in _route_of(post)
+    ]
+    return [STEP_LABELS[kind] for kind in needed if kind not in approved]
 
 
 def publish(actor: Any, post: Post, url: str = "", request: Any = None, via: str = "manual") -> Post:

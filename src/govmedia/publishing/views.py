@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +13,6 @@ from govmedia.compliance.panel import panel_context
 from govmedia.documents.approval_slip import TITLE as SLIP_TITLE
 from govmedia.documents.approval_slip import build_docx, slip_rows
 from govmedia.documents.word import docx_response
-from govmedia.org.models import sees_all_units
 from govmedia.org.permissions import can
 from govmedia.web.errors import ContentRejected, InvalidState
 from govmedia.web.paging import page_of
@@ -33,7 +33,7 @@ from .forms import (
     PublishForm,
     TaskForm,
 )
-from .models import CoordinationTask, EmergencyEvent, Material, Post, TaskAssignment
+from .models import EmergencyEvent, Material, Post, TaskAssignment
 from .queries import posts_to_publish, steps_waiting_for
 from .timeline import eight_steps
 
@@ -62,6 +62,15 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
 DEADLINE_SHOWN = ("deadline__due_at", "deadline__provisional", "deadline__met_at")
 
 
+PANEL = 20  # rows of a 待我审核 / 待我发布 panel above the list; 我的待办 has them all
+
+
+def first_of(qs: QuerySet[Any]) -> tuple[list[Any], bool]:
+    """The first PANEL rows, and whether there are more."""
+    rows = list(qs[: PANEL + 1])
+    return rows[:PANEL], len(rows) > PANEL
+
+
 def post_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = PostFilter(request.GET or None, user=user)
@@ -74,8 +83,8 @@ def post_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "waiting": list(waiting[:100]),
-        "to_publish": list(to_publish[:100]),
+        "waiting": first_of(waiting),
+        "to_publish": first_of(to_publish),
         "may_draft": can(user, "publishing.draft"),
     }
     return render(request, "publishing/list.html", context)
@@ -232,7 +241,9 @@ def archive_list(request: HttpRequest) -> HttpResponse:
     archives = form.archives()
     if request.GET.get("export") == "bagit" and form.is_valid():
         record("publishing.archive_exported", actor=request.user, request=request, after=request.GET.dict())
-        data = bag_zip(archives.iterator(), f"姚安县政务新媒体信息存档 {form.describe()}")
+        user: Any = request.user
+        county = user.unit.county.name if user.unit_id else ""
+        data = bag_zip(archives.iterator(), f"{county}政务新媒体信息存档 {form.describe()}")
         response = HttpResponse(data, content_type="application/zip")
         response["Content-Disposition"] = "attachment; filename=archive-bagit.zip"
         return response
@@ -273,20 +284,21 @@ def material_file(request: HttpRequest, pk: int) -> FileResponse:
 
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An emergency event's timeline: the first post and every follow-up (R5.1-3)."""
-    event = get_object_or_404(EmergencyEvent.objects.select_related("unit", "opened_by"), pk=pk)
-    posts = (
-        Post.objects.visible_to(request.user)
-        .filter(event=event)
-        .select_related("unit")
-        .order_by("created_at")
+    user: Any = request.user
+    events = (
+        EmergencyEvent.objects.filter(unit__county=user.county_id)
+        if user.unit_id
+        else EmergencyEvent.objects.none()
     )
+    event = get_object_or_404(events.select_related("unit", "opened_by"), pk=pk)
+    posts = Post.objects.visible_to(user).filter(event=event).select_related("unit").order_by("created_at")
     return render(request, "publishing/event.html", {"event": event, "posts": posts})
 
 
 def tasks(request: HttpRequest) -> HttpResponse:
     """联动任务 with the completion table: who has done it and who has not (R3.2.9)."""
     user: Any = request.user
-    form = TaskForm(request.POST or None) if can(user, "publishing.issue_task") else None
+    form = TaskForm(request.POST or None, user=user) if can(user, "publishing.issue_task") else None
     if form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -305,10 +317,8 @@ def tasks(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "联动任务已下达。")
             return redirect("publishing:tasks")
-    qs = CoordinationTask.objects.prefetch_related("assignments__unit", "assignments__post")
-    if not sees_all_units(user):
-        qs = qs.filter(assignments__unit=user.unit_id)
-    page = Paginator(qs.distinct(), 20).get_page(request.GET.get("page"))
+    qs = coordination.tasks_visible_to(user).prefetch_related("assignments__unit", "assignments__post")
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "publishing/tasks.html", {"form": form, "page": page, "now": timezone.now()})
 
 

@@ -76,6 +76,7 @@ def facts_of(a: Any) -> Facts:
         name=a.name,
         unit=a.unit.name,
         unit_id=a.unit_id,
+        county_id=a.unit.county_id,
         type_label=a.type_label,
         status=a.status,
         status_label=a.get_status_display(),
@@ -109,7 +110,7 @@ def inspection(
 
 
 def all_verdicts(today: date | None = None) -> list[Verdict]:
-    """For the sweep: every live account of the county."""
+    """For the sweep: every live account of every county."""
     today = today or timezone.localdate()
     days = warn_days()
     return [judge(facts_of(a), today, days) for a in accounts_with_facts(Account.objects.live(), today)]

@@ -50,6 +50,7 @@ class Facts:
     verified: bool = False
     verification_expires_on: date | None = None
     unit_id: int | None = None
+    county_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Every clock the apps start is a `Deadline` row held by one of five kinds of work item; each kind is counted
 per unit with one aggregate query, so the page costs the same whatever the number of items (invariant 4:
 overdue is a query). A step held by no unit in particular (county-level reviewers, the centre's own
-message steps) counts for 县政府办公室 or 县电子政务中心."""
+message steps) counts for the 县政府办公室 or 县电子政务中心 of the county it belongs to; only the person's
+county is counted."""
 
 from __future__ import annotations
 
@@ -45,18 +46,23 @@ def overview(user: Any, now: datetime | None = None) -> dict[str, Any]:
     )
     units = list(units_visible_to(user).filter(is_active=True).order_by("order", "id"))
     ids = [u.pk for u in units]
+    county_id = user.county_id
     county = {
         k: pk
         for pk, k in Unit.objects.filter(
-            kind__in=[Unit.Kind.COUNTY_OFFICE, Unit.Kind.EGOV_CENTER]
+            county=county_id, kind__in=[Unit.Kind.COUNTY_OFFICE, Unit.Kind.EGOV_CENTER]
         ).values_list("pk", "kind")
     }
     office = Value(county.get(Unit.Kind.COUNTY_OFFICE), output_field=IntegerField())
     centre = Value(county.get(Unit.Kind.EGOV_CENTER), output_field=IntegerField())
+    # Steps held by the county level are counted only for the county they belong to (that of the post's
+    # unit, of the message's account), or another county's would land on this county's office or centre.
     sources = [
         (
             "信息审核",
-            ReviewStep.objects.filter(deadline__isnull=False).annotate(u=Coalesce("assignee_unit", office)),
+            ReviewStep.objects.filter(deadline__isnull=False, county=county_id).annotate(
+                u=Coalesce("assignee_unit", office)
+            ),
             "deadline",
         ),
         (
@@ -66,7 +72,9 @@ def overview(user: Any, now: datetime | None = None) -> dict[str, Any]:
         ),
         (
             "留言办理",
-            Step.objects.filter(deadline__isnull=False).annotate(u=Coalesce("assignee_unit", centre)),
+            Step.objects.filter(deadline__isnull=False, county=county_id).annotate(
+                u=Coalesce("assignee_unit", centre)
+            ),
             "deadline",
         ),
         ("账号备案", Filing.objects.annotate(u=F("account__unit")), "deadline"),

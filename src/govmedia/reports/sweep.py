@@ -1,5 +1,5 @@
 """Inspection warnings (B-5): a few days before an account would cross a line, its unit's administrators and
-the centre are told, once per account, line and crossing day."""
+the centre of its county are told, once per account, line and crossing day."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from govmedia.notifications.models import Notification
 from govmedia.notifications.services import notify
-from govmedia.org.models import User
+from govmedia.org.models import User, role_holders
 from govmedia.web.sweep import sweeper
 
 from .facts import all_verdicts
@@ -23,14 +23,22 @@ def warn_about_lines() -> int:
     if not warnings:
         return 0
     people = list(
-        User.objects.filter(is_active=True, roles__role__in=["unit_admin", "center_staff"]).distinct()
+        User.objects.filter(is_active=True, roles__role__in=["unit_admin", "center_staff"])
+        .distinct()
+        .select_related("unit")
     )
-    centre = {u.pk for u in User.objects.filter(is_active=True, roles__role="center_staff")}
+    centre = {u.pk for u in role_holders("center_staff")}
     url = reverse("reports:inspection")
     created = 0
     for verdict, line in warnings:
         crossing = today + timedelta(days=line.days_left or 0)
-        to = [u for u in people if u.pk in centre or u.unit_id == verdict.facts.unit_id]
+        county = verdict.facts.county_id
+        to = [
+            u
+            for u in people
+            if u.unit_id == verdict.facts.unit_id
+            or (u.pk in centre and u.unit is not None and u.unit.county_id == county)
+        ]
         created += len(
             notify(
                 to,

@@ -109,6 +109,8 @@ def print_report(request: HttpRequest) -> HttpResponse:
         "warned": [v for v in verdicts if v.passed and v.warnings],
     }
     ctx["overview"] = overview(request.user)
+    user: Any = request.user
+    ctx["county_name"] = user.unit.county.name if user.unit_id else ""
     return render(request, "reports/print.html", ctx)
 
 

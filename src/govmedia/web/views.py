@@ -1,20 +1,20 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """我的待办: every capability contributes the items waiting for this person."""
-    from govmedia.org.models import sees_all_units
+    from govmedia.org.models import sees_whole_county
 
     from .todo import items_for_request
 
-    show_overview = sees_all_units(request.user)
-    return render(
-        request, "web/home.html", {"items": items_for_request(request), "show_overview": show_overview}
-    )
+    show_overview = sees_whole_county(request.user)
+    page = Paginator(items_for_request(request), 50).get_page(request.GET.get("page"))
+    return render(request, "web/home.html", {"page": page, "show_overview": show_overview})
 
 
 @login_not_required
