@@ -47,8 +47,10 @@ def wechat(db: Any) -> Account:
 
 @pytest.fixture
 def channel(db: Any) -> PetitionChannel:
+    """姚安县's petition channel (the demo county's), replacing the demo's."""
     PetitionChannel.objects.all().delete()
     return PetitionChannel.objects.create(
+        county=Unit.objects.get(name="姚安县人民政府").county,
         address="姚安县信访局",
         phone="0878-5712110",
         website="https://xf.example.cn",

@@ -137,8 +137,7 @@ def build(ctx: dict[str, Any]) -> None:
     edu, town = Unit.objects.filter(name="县教育体育局").first(), Unit.objects.filter(name="栋川镇").first()
     if len(users) < 6 or county is None or edu is None or town is None:
         return
-    if not PetitionChannel.objects.exists():
-        PetitionChannel.objects.create(**CHANNEL)
+    PetitionChannel.objects.get_or_create(county_id=county.county_id, defaults=CHANNEL)  # 姚安县's
     accounts = {
         a.type: a for a in Account.objects.filter(unit=county, type__in=["weibo", "wechat"]).order_by("id")
     }

@@ -115,8 +115,10 @@ def _create(actor: Any, c: Cleaned, source: str, now: datetime, status: str = St
         registered_by=actor if status == Status.REGISTERED else None,
         registered_at=now if status == Status.REGISTERED else None,
     )
+    county = c.account.unit.county_id
     register = Step(
         inquiry=inquiry,
+        county_id=county,
         kind=StepKind.REGISTER,
         assignee_role=STEP_ROLES[StepKind.REGISTER],
         received_at=c.received_at,
@@ -129,6 +131,7 @@ def _create(actor: Any, c: Cleaned, source: str, now: datetime, status: str = St
                 register,
                 Step(
                     inquiry=inquiry,
+                    county_id=county,
                     kind=StepKind.INSTRUCT,
                     received_at=now,
                     assignee_role=STEP_ROLES[StepKind.INSTRUCT],
@@ -182,6 +185,8 @@ def register(
 ) -> Inquiry:
     """Manual or API registration: the message goes straight to the leader for instruction (R7-1)."""
     require(actor, "inquiries.create")
+    if isinstance(data.get("account"), Account):  # looked up again among the accounts this person sees
+        data = {**data, "account": data["account"].pk}
     cleaned, errors = clean(data, Account.objects.visible_to(actor))
     if errors:
         raise ValidationError(errors)
@@ -222,6 +227,14 @@ def register_many(actor: Any, rows: list[tuple[int, dict[str, Any]]], request: A
     """Spreadsheet import, all or nothing: every row is checked first; errors come back by row number."""
     require(actor, "inquiries.create")
     accounts = Account.objects.visible_to(actor)
+    given = {d["account"].pk for _, d in rows if isinstance(d.get("account"), Account)}
+    mine = set(accounts.filter(pk__in=given).values_list("pk", flat=True)) if given else set()
+    rows = [  # an account of another county is refused like an unknown one
+        (line, {**d, "account": ""})
+        if isinstance(d.get("account"), Account) and d["account"].pk not in mine
+        else (line, d)
+        for line, d in rows
+    ]
     problems: list[str] = []
     good: list[Cleaned] = []
     seen: dict[tuple[int, str], int] = {}
@@ -298,8 +311,8 @@ def receive_push(account: Account, fields: dict[str, Any]) -> tuple[Inquiry, boo
 
 
 def add_attachments(actor: Any, inquiry: Inquiry, files: Iterable[UploadedFile], request: Any = None) -> int:
-    """Screenshots added after registration (by the centre)."""
-    require(actor, "inquiries.create")
+    """Screenshots added after registration (by the centre of the message's county)."""
+    require(actor, "inquiries.create", inquiry)
     stored = _store_all(files)
     if not stored:
         raise ValidationError({"attachments": ["请选择截图"]})

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from govmedia.org.models import sees_all_units
+from govmedia.org.models import county_column, sees_whole_county
 
 
 class Kind(models.TextChoices):
@@ -71,13 +71,11 @@ UNIT_STEPS = (StepKind.DRAFT_REPLY, StepKind.SIGN_OFF)
 
 class InquiryQuerySet(models.QuerySet["Inquiry"]):
     def visible_to(self, user: Any) -> InquiryQuerySet:
-        """County-level people see every message; a unit sees only messages transferred to it."""
-        if not getattr(user, "is_authenticated", False):
+        """County-level people see their county's messages; a unit sees only messages transferred to it."""
+        if not getattr(user, "is_authenticated", False) or user.unit_id is None:
             return self.none()
-        if sees_all_units(user):
-            return self
-        if user.unit_id is None:
-            return self.none()
+        if sees_whole_county(user):
+            return self.filter(account__unit__county=user.county_id)
         transferred = Step.objects.filter(
             inquiry=OuterRef("pk"), assignee_unit=user.unit_id, kind__in=UNIT_STEPS
         )
@@ -174,6 +172,9 @@ class Step(models.Model):
     """One stage of the path: who holds it, since when, until when, and what they did."""
 
     inquiry = models.ForeignKey(Inquiry, models.CASCADE, related_name="steps", verbose_name="留言")
+    # The message's county, copied here so that a county's open county-level steps are found by one index
+    # among a province's (set on save from the message's account).
+    county = county_column()
     kind = models.CharField("环节", max_length=20, choices=StepKind.choices)
     assignee_role = models.CharField("办理角色", max_length=30)
     assignee_unit = models.ForeignKey(
@@ -201,11 +202,23 @@ class Step(models.Model):
     class Meta:
         ordering = ["received_at", "id"]
         verbose_name = verbose_name_plural = "办理环节"
-        indexes = [models.Index(fields=["state", "kind"], name="inquiry_step_state_kind")]
+        indexes = [
+            models.Index(fields=["state", "kind"], name="inquiry_step_state_kind"),
+            models.Index(
+                fields=["county", "assignee_role"],
+                condition=Q(state="open", assignee_unit__isnull=True),
+                name="inquiry_step_county_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         unit = f"（{self.assignee_unit}）" if self.assignee_unit_id else ""
         return f"{self.get_kind_display()}{unit}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.county_id is None:
+            self.county_id = self.inquiry.account.unit.county_id
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -242,8 +255,10 @@ class Attachment(models.Model):
 
 
 class PetitionChannel(models.Model):
-    """The petition channel the county tells senders (one row, edited by the centre)."""
+    """The petition channel a county tells senders (one row per county, edited by its centre)."""
 
+    # No index of its own: the one-per-county constraint's unique index serves the look-up.
+    county = county_column()
     address = models.CharField("来信来访地址", max_length=200)
     phone = models.CharField("信访电话", max_length=50)
     website = models.CharField("网上信访网址", max_length=200)
@@ -254,6 +269,7 @@ class PetitionChannel(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "信访渠道"
+        constraints = [models.UniqueConstraint(fields=["county"], name="inquiry_channel_one_per_county")]
 
     def __str__(self) -> str:
         return "信访渠道"

@@ -24,7 +24,8 @@ def steps_waiting_for(user: Any, kinds: list[str] | None = None) -> QuerySet[Ste
     unit = user.unit
     scope = Q(assignee_unit=user.unit_id) if user.unit_id else Q(pk__in=[])
     if unit is not None and unit.is_county_level:
-        scope |= Q(assignee_unit__isnull=True)
+        # A step held by the county level: only the messages of this person's county.
+        scope |= Q(assignee_unit__isnull=True, county=unit.county_id)
     qs = Step.objects.filter(scope, state=StepState.OPEN, assignee_role__in=roles)
     if kinds:
         qs = qs.filter(kind__in=kinds)
@@ -52,17 +53,21 @@ SUPERVISION_WINDOW = 300  # the newest notices looked at for 督办 items
 
 
 def supervision_notices(user: Any) -> QuerySet[SupervisionNotice]:
-    """Notices of transfers still overdue: the centre sees all, a unit's leader or admin their unit's."""
+    """Notices of transfers still overdue: the centre sees its county's, a unit's leader or admin their
+    unit's."""
     qs = SupervisionNotice.objects.filter(step__state=StepState.OPEN, step__kind__in=UNIT_STEPS)
     if user.has_role("center_staff"):
-        return qs
+        if user.county_id is None:
+            return qs.none()
+        return qs.filter(unit__county=user.county_id)  # transfers stay within their county
     if user.has_role("unit_leader", "unit_admin") and user.unit_id:
         return qs.filter(unit=user.unit_id)
     return qs.none()
 
 
 def supervisions_for(user: Any) -> list[SupervisionNotice]:
-    """Latest notice of each transfer still overdue: the centre sees all, a unit's leader their unit's."""
+    """Latest notice of each transfer still overdue: the centre sees its county's, a unit's leader their
+    unit's."""
     qs = supervision_notices(user)
     latest: dict[tuple[int, int], SupervisionNotice] = {}
     for n in qs.select_related("inquiry", "unit", "step__deadline").order_by("-on_date", "-id")[

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from govmedia.audit.services import record
 from govmedia.calendar.services import meet, open_deadline
-from govmedia.org.models import Unit
+from govmedia.org.models import County, Unit
 from govmedia.org.permissions import require
 from govmedia.web.errors import InvalidState
 
@@ -50,7 +51,8 @@ ACTIONS = (
 
 
 def _lock(inquiry: Inquiry) -> Inquiry:
-    return Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+    """The message locked (its row only), with its account's unit, whose county decides who acts."""
+    return Inquiry.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=inquiry.pk)
 
 
 def _open_steps(inquiry: Inquiry) -> list[Step]:
@@ -122,7 +124,14 @@ def _close(inquiry: Inquiry, outcome: str, now: datetime) -> None:
     inquiry.status, inquiry.outcome, inquiry.closed_at = Status.CLOSED, outcome, now
 
 
-def _units(ids: list[Any] | None) -> list[Unit]:
+def transfer_units(inquiry: Inquiry) -> QuerySet[Unit]:
+    """The units a message may be transferred to: the active units of its own county, but not the centre."""
+    return Unit.objects.filter(county=inquiry.account.unit.county_id, is_active=True).exclude(
+        kind=Unit.Kind.EGOV_CENTER
+    )
+
+
+def _units(inquiry: Inquiry, ids: list[Any] | None) -> list[Unit]:
     try:
         wanted = {int(i) for i in ids or []}
     except (TypeError, ValueError):
@@ -130,6 +139,11 @@ def _units(ids: list[Any] | None) -> list[Unit]:
     units = list(Unit.objects.filter(pk__in=wanted, is_active=True).exclude(kind=Unit.Kind.EGOV_CENTER))
     if len(units) != len(wanted):
         raise ValidationError({"units": ["承办单位不存在或不能承办（不能转给县电子政务中心本身）"]})
+    county = inquiry.account.unit.county_id
+    if any(u.county_id != county for u in units):
+        raise ValidationError(
+            {"units": ["只能转给本县（市、区）的单位办理，不能转给其他县（市、区）的单位。"]}
+        )
     return sorted(units, key=lambda u: (u.order, u.pk))
 
 
@@ -165,7 +179,7 @@ def instruct(
     with transaction.atomic():
         inquiry = _lock(inquiry)
         step = _step_for(actor, inquiry, StepKind.INSTRUCT)
-        suggested = [u.pk for u in _units(units)] if decision == Instruction.TRANSFER else []
+        suggested = [u.pk for u in _units(inquiry, units)] if decision == Instruction.TRANSFER else []
         comment = _text(
             comment, "批示意见（不予处理须写明理由）", "comment", required=decision == Instruction.NO_ACTION
         )
@@ -219,7 +233,7 @@ def transfer(
         inquiry = _lock(inquiry)
         step = _step_for(actor, inquiry, StepKind.TRANSFER)
         comment = _text(comment, "意见", "comment", required=False)
-        chosen = _units(units or step.units)
+        chosen = _units(inquiry, units or step.units)
         if not chosen:
             raise ValidationError({"units": ["请选择承办单位"]})
         before, now = inquiry.status, timezone.now()
@@ -323,8 +337,9 @@ def reply(actor: Any, inquiry: Inquiry, text: str = "", comment: str = "", reque
     return inquiry
 
 
-def petition_channel() -> PetitionChannel | None:
-    channel = PetitionChannel.objects.order_by("pk").first()
+def petition_channel(county_id: int | None) -> PetitionChannel | None:
+    """The county's petition channel, when it is filled in (none for nobody's county)."""
+    channel = PetitionChannel.objects.filter(county=county_id).first() if county_id is not None else None
     return channel if channel and channel.address and channel.phone and channel.website else None
 
 
@@ -337,7 +352,8 @@ def petition(actor: Any, inquiry: Inquiry, comment: str = "", request: Any = Non
         open_steps = _open_steps(inquiry)
         step = next((s for s in open_steps if s.kind == StepKind.PETITION), None)
         if step is None and inquiry.status in {Status.RECEIVED, Status.REGISTERED}:
-            require(actor, "inquiries.petition", Step(kind=StepKind.PETITION, assignee_role="center_staff"))
+            centre_step = Step(inquiry=inquiry, kind=StepKind.PETITION, assignee_role="center_staff")
+            require(actor, "inquiries.petition", centre_step)
             step = _start(inquiry, StepKind.PETITION, timezone.now())
         if step is None:
             raise InvalidState(
@@ -345,7 +361,7 @@ def petition(actor: Any, inquiry: Inquiry, comment: str = "", request: Any = Non
                 current_status=inquiry.status,
             )
         require(actor, "inquiries.petition", step)
-        channel = petition_channel()
+        channel = petition_channel(inquiry.account.unit.county_id)  # the message's county, never another's
         if channel is None:
             raise InvalidState("尚未设置信访渠道（地址、电话、网址），请先在“信访渠道”页面填写。")
         before, now = inquiry.status, timezone.now()
@@ -452,6 +468,7 @@ def dispose(actor: Any, inquiry: Inquiry, text: str, request: Any = None) -> Inq
 
 
 def save_petition_channel(actor: Any, data: dict[str, str], request: Any = None) -> PetitionChannel:
+    """The actor's own county's channel, created on its first save."""
     require(actor, "inquiries.petition_channel")
     fields = {
         "address": "来信来访地址",
@@ -464,7 +481,13 @@ def save_petition_channel(actor: Any, data: dict[str, str], request: Any = None)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        channel = PetitionChannel.objects.select_for_update().order_by("pk").first() or PetitionChannel()
+        county_id = actor.county_id
+        # The county row serialises the first save of its channel (FOR NO KEY UPDATE: rows referring to the
+        # county may still be inserted meanwhile).
+        County.objects.select_for_update(no_key=True).filter(pk=county_id).first()
+        channel = PetitionChannel.objects.select_for_update().filter(county=county_id).first()
+        channel = channel or PetitionChannel(county_id=county_id)
+        require(actor, "inquiries.petition_channel", channel)
         before = {k: getattr(channel, k) for k in fields} if channel.pk else None
         for key, value in values.items():
             setattr(channel, key, value)

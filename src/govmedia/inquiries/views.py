@@ -5,7 +5,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -80,7 +80,8 @@ def _filters(request: HttpRequest) -> tuple[SearchForm, Filters]:
     accounts = Account.objects.visible_to(user).filter(type__in=["weibo", "wechat"]) | Account.objects.filter(
         pk__in=Inquiry.objects.visible_to(user).values("account")
     )
-    units = Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.EGOV_CENTER)
+    # The units messages of this person's county can be transferred to (none without a county).
+    units = Unit.objects.filter(is_active=True, county=user.county_id).exclude(kind=Unit.Kind.EGOV_CENTER)
     form = SearchForm(
         request.GET or None,
         accounts=accounts.distinct().order_by("unit__order", "id"),
@@ -122,17 +123,18 @@ STEP_ROW = (
 )
 
 
-def _step_rows(steps: QuerySet[Step]) -> list[Step]:
+def _step_rows(steps: QuerySet[Step], number: Any) -> Page:
     rows = steps.select_related(None).select_related("inquiry__account", "assignee_unit", "deadline")
-    return list(rows.only(*STEP_ROW)[:200])
+    return page_of(rows.only(*STEP_ROW), 30, number)
 
 
 def inquiry_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     tab = request.GET.get("tab") or ""
-    steps: list[Step] | None = None
+    number = request.GET.get("page")
+    steps: Page | None = None
     if tab in ("", "todo"):
-        steps = _step_rows(steps_waiting_for(user))
+        steps = _step_rows(steps_waiting_for(user), number)
         tab = "todo" if steps or tab else "open"
     form, f = _filters(request)
     context: dict[str, Any] = {
@@ -144,7 +146,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     if tab == "todo":
         context["steps"] = steps
     elif tab == "overdue":
-        context["steps"] = _step_rows(overdue_steps(user))
+        context["steps"] = _step_rows(overdue_steps(user), number)
     else:
         qs = search(Inquiry.objects.visible_to(user), f)
         if tab == "register":
@@ -154,7 +156,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
         elif tab == "closed":
             qs = qs.filter(status=Status.CLOSED)
         rows = qs.select_related("account__unit").order_by("-received_at", "-id")
-        context["page"] = page_of(rows, 30, request.GET.get("page"))
+        context["page"] = page_of(rows, 30, number)
     return render(request, "inquiries/list.html", context)
 
 
@@ -219,7 +221,7 @@ def _available(user: Any, inquiry: Inquiry, steps: list[Step]) -> list[str]:
     """The actions this person can take now: the open steps they hold, petition, and return."""
     held = [s.kind for s in steps if s.state == StepState.OPEN and holds(user, s)]
     actions = list(dict.fromkeys(held))
-    centre_step = Step(kind=StepKind.PETITION, assignee_role="center_staff")
+    centre_step = Step(inquiry=inquiry, kind=StepKind.PETITION, assignee_role="center_staff")
     if (
         "petition" not in actions
         and inquiry.status in {Status.RECEIVED, Status.REGISTERED}
@@ -247,7 +249,8 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     instruct = next(
         (s for s in reversed(steps) if s.kind == StepKind.INSTRUCT and s.state == StepState.DONE), None
     )
-    channel = services.petition_channel()
+    # The viewer's county, which is the message's (another county's message answered 404 above).
+    channel = services.petition_channel(user.county_id)
     context = {
         "inquiry": inquiry,
         "steps": steps,
@@ -256,7 +259,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": inquiry.attachments.all(),
         "supervisions": inquiry.supervisions.select_related("unit"),
         "petition": Petition.objects.filter(inquiry=inquiry).select_related("registered_by").first(),
-        "units": Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.EGOV_CENTER),
+        "units": services.transfer_units(inquiry),
         "suggested": set(
             (transfer_step.units if transfer_step else None) or (instruct.units if instruct else [])
         ),
@@ -356,6 +359,12 @@ def slip_docx(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _own_channel(user: Any) -> PetitionChannel | None:
+    """The viewer's county's channel, as saved (complete or not); none for a person without a county."""
+    county_id = user.county_id
+    return PetitionChannel.objects.filter(county=county_id).first() if county_id is not None else None
+
+
 def petitions(request: HttpRequest) -> HttpResponse:
     visible = Inquiry.objects.visible_to(request.user)
     qs = Petition.objects.filter(inquiry__in=visible).select_related("inquiry__account", "registered_by")
@@ -365,7 +374,7 @@ def petitions(request: HttpRequest) -> HttpResponse:
         "inquiries/petitions.html",
         {
             "page": page,
-            "channel": PetitionChannel.objects.order_by("pk").first(),
+            "channel": _own_channel(request.user),
             "may_edit": can(request.user, "inquiries.petition_channel"),
         },
     )
@@ -374,7 +383,8 @@ def petitions(request: HttpRequest) -> HttpResponse:
 def petition_channel(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "inquiries.petition_channel"):
         raise PermissionDenied("只有县电子政务中心工作人员可以设置信访渠道。")
-    channel = PetitionChannel.objects.order_by("pk").first()
+    user: Any = request.user
+    channel = _own_channel(user) or PetitionChannel(county_id=user.county_id)
     form = ChannelForm(request.POST or None, instance=channel)
     if request.method == "POST" and form.is_valid():
         try:
