@@ -34,4 +34,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/units", response=list[UnitOut], summary="单位列表")
 def units(request: HttpRequest) -> list[Unit]:
-    return list(Unit.objects.filter(is_active=True))
+    """The active units of the caller's own county (another county's units are not listed)."""
+    user: Any = request.user
+    return list(Unit.objects.filter(is_active=True, county__isnull=False, county=user.county_id))

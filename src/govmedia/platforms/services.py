@@ -777,21 +777,25 @@ def check_item(d: Delivery) -> str:
     return "tampered"
 
 
-def _incident_actor() -> Any:
-    """Who opens an incident the system found: today's duty officer, else a duty officer or security
-    administrator (an incident needs a person responsible for it)."""
-    from govmedia.org.models import User
+def _incident_actor(account: Account) -> Any:
+    """Who opens an incident the system found on an account: its county's person on duty today, else a duty
+    officer or security administrator of its county (an incident needs a person responsible for it, and
+    nobody acts on another county's accounts)."""
+    from govmedia.org.models import Unit, role_holders
 
+    county = Unit.objects.filter(pk=account.unit_id).values_list("county_id", flat=True).first()
+    if county is None:
+        return None
     try:
         from govmedia.security.patrol_services import on_duty
 
-        shift = on_duty(timezone.localdate())
+        shift = on_duty(timezone.localdate(), county)
         if shift is not None and shift.user.is_active:
             return shift.user
     except Exception:  # the roster is optional here
         log.exception("duty roster unavailable")
     for role in ("duty_officer", "secadmin"):
-        user = User.objects.filter(is_active=True, roles__role=role).order_by("pk").first()
+        user = role_holders(role, county=county).order_by("pk").first()
         if user is not None:
             return user
     return None
@@ -803,7 +807,7 @@ def _open_tamper_incident(
     import govmedia.security.rules  # noqa: F401 (registers security.open_incident)
     from govmedia.security.incident_services import open_incident
 
-    actor = _incident_actor()
+    actor = _incident_actor(d.account)
     if actor is None:
         log.error("no duty officer to open a tamper incident for delivery %s", d.pk)
         return None

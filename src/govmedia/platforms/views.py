@@ -88,8 +88,13 @@ def cancel(request: HttpRequest, post_pk: int) -> HttpResponse:
     return redirect("publishing:detail", post_pk)
 
 
+def _deliveries(user: Any) -> Any:
+    """Platform tasks of the accounts this person sees (their county's, for the county-wide roles)."""
+    return Delivery.objects.filter(account__in=Account.objects.visible_to(user).values("pk"))
+
+
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
-    delivery = get_object_or_404(Delivery.objects.select_related("post", "account"), pk=pk)
+    delivery = get_object_or_404(_deliveries(request.user).select_related("post", "account__unit"), pk=pk)
     back = ("publishing:detail", delivery.post_id) if delivery.post_id else ("deliveries:list",)
     if delivery.post_id and not Post.objects.visible_to(request.user).filter(pk=delivery.post_id).exists():
         return get_object_or_404(Post.objects.none(), pk=0)
@@ -106,7 +111,11 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 def delivery_list(request: HttpRequest) -> HttpResponse:
     """平台任务: every row with its status and last error, for the centre, duty and security staff."""
     require(request.user, "platforms.view_deliveries")
-    rows = Delivery.objects.select_related("account", "post", "requested_by").order_by("-created_at", "-id")
+    rows = (
+        _deliveries(request.user)
+        .select_related("account", "post", "requested_by")
+        .order_by("-created_at", "-id")
+    )
     status = request.GET.get("status", "")
     if status in Delivery.Status.values:
         rows = rows.filter(status=status)

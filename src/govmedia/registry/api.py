@@ -265,7 +265,8 @@ def get_account(request: HttpRequest, account_id: int) -> dict[str, Any]:
 
 @accounts_router.post("", response={201: AccountOut}, summary="登记账号")
 def create_account(request: HttpRequest, body: AccountIn) -> Status[dict[str, Any]]:
-    unit = Unit.objects.filter(pk=body.unit, is_active=True).first()
+    user: Any = request.user
+    unit = Unit.objects.filter(pk=body.unit, is_active=True, county=user.county_id).first()
     if unit is None:
         raise Unprocessable("单位不存在。", errors={"unit": ["单位不存在"]})
     data: dict[str, Any] = body.dict(exclude={"unit", "leader", "admin", "wechat"})

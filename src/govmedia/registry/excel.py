@@ -226,7 +226,8 @@ def _parse_row(
 def import_ledger(actor: Any, content: bytes, request: Any = None) -> list[Account]:
     """Validate every row first; import all rows or none (ImportFailed lists errors by row and column)."""
     rows = _read(content)
-    units = {u.name: u for u in Unit.objects.filter(is_active=True)}
+    # Only the actor's county: another county's unit is unknown here, as everywhere else.
+    units = {u.name: u for u in Unit.objects.filter(is_active=True, county=actor.county_id)}
     errors: list[RowError] = []
     parsed: list[tuple[int, Unit, dict[str, Any]]] = []
     seen: dict[tuple[str, str], int] = {}

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from govmedia.org.models import Unit, User, units_visible_to
+from govmedia.org.models import COUNTY_LEVEL_KINDS, Unit, User, units_visible_to
 from govmedia.web.forms import PickOrSearchField
 
 from .models import CONTACT_FIELDS, Account, Filing, FunctionLog, MaintenanceLog
@@ -60,7 +60,8 @@ class AccountForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, editable: tuple[str, ...] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
-        unit_field.queryset = units_visible_to(user).filter(is_active=True)
+        # The `registry.register` rule: the centre registers for every unit of its own county.
+        unit_field.queryset = units_visible_to(user).filter(is_active=True, county=user.county_id)
         if not user.has_role("center_staff"):
             unit_field.queryset = Unit.objects.filter(pk=user.unit_id)
             self.fields["unit"].initial = user.unit_id
@@ -160,9 +161,13 @@ class VerificationForm(forms.ModelForm):
 
 
 def _people_for(account: Account) -> Any:
+    """People of the account's unit, or of a county-level unit of the account's county (`speaks_for`)."""
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(unit_id=account.unit_id) | Q(unit__kind__in=["county_gov", "county_office", "egov_center"]))
+        .filter(
+            Q(unit_id=account.unit_id)
+            | Q(unit__kind__in=COUNTY_LEVEL_KINDS, unit__county=account.unit.county_id)
+        )
         .select_related("unit")
     )
 

@@ -12,7 +12,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from govmedia.audit.services import record
-from govmedia.org.models import COUNTY_LEVEL_KINDS
+from govmedia.org.models import COUNTY_LEVEL_KINDS, speaks_for
 from govmedia.org.permissions import require, rule
 from govmedia.web.errors import InvalidState
 
@@ -33,8 +33,8 @@ class GrantRow:
 
 
 def _person_in_unit(grant: OperatorGrant) -> bool:
-    unit = grant.user.unit
-    return unit is not None and (unit.pk == grant.account.unit_id or unit.kind in COUNTY_LEVEL_KINDS)
+    """The person is still of the account's unit, or of a county-level unit of the account's county."""
+    return speaks_for(grant.user.unit, grant.account.unit)
 
 
 def problem_of(grant: OperatorGrant) -> str:
@@ -56,7 +56,10 @@ def active_grants(user: Any, due_only: bool) -> QuerySet[OperatorGrant]:
     )
     if due_only:
         cutoff = timezone.localdate() - timedelta(days=GRANT_REVIEW_DAYS)
-        moved = ~Q(user__unit=F("account__unit")) & ~Q(user__unit__kind__in=COUNTY_LEVEL_KINDS)
+        county_level_here = Q(user__unit__kind__in=COUNTY_LEVEL_KINDS) & Q(
+            user__unit__county=F("account__unit__county")
+        )
+        moved = ~Q(user__unit=F("account__unit")) & ~county_level_here
         stale = Q(reviewed_on__lte=cutoff) | Q(reviewed_on__isnull=True, granted_on__lte=cutoff)
         qs = qs.filter(Q(user__is_active=False) | Q(user__unit__isnull=True) | moved | stale)
     return qs.select_related("account__unit", "user__unit", "reviewed_by").order_by(
@@ -74,7 +77,7 @@ def confirm(actor: Any, grant: OperatorGrant, request: Any = None) -> OperatorGr
     with transaction.atomic():
         locked = (
             OperatorGrant.objects.select_for_update(of=("self",))
-            .select_related("user__unit", "account")
+            .select_related("user__unit", "account__unit")
             .get(pk=grant.pk)
         )
         if locked.revoked_on is not None:

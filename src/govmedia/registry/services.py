@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from govmedia.audit.services import record
 from govmedia.calendar.services import day_info, meet, open_deadline
-from govmedia.org.models import Unit, User, sees_all_units
+from govmedia.org.models import Unit, User, same_county, sees_whole_county, speaks_for
 from govmedia.org.permissions import require, rule
 from govmedia.security.services import raise_rotation_task
 from govmedia.web.errors import InvalidState
@@ -38,16 +38,20 @@ from .models import (
 
 @rule("registry.register")
 def _may_register(user: Any, unit: Any) -> bool:
-    if user.has_role("center_staff"):
+    """The centre registers accounts for every unit of its own county; a unit's administrator for its unit."""
+    if user.has_role("center_staff") and same_county(user, unit):
         return True
     return user.has_role("unit_admin") and unit is not None and unit.pk == user.unit_id
 
 
 @rule("registry.edit")
 def _may_edit(user: Any, account: Any) -> bool:
-    if user.has_role("center_staff"):
+    """The centre keeps every account of its own county; a unit's administrator its unit's accounts."""
+    if account is None:
+        return False
+    if user.has_role("unit_admin") and account.unit_id == user.unit_id:
         return True
-    return user.has_role("unit_admin") and account is not None and account.unit_id == user.unit_id
+    return bool(user.has_role("center_staff") and same_county(user, account.unit))
 
 
 @rule("registry.file")
@@ -57,17 +61,21 @@ def _may_file(user: Any, account: Any) -> bool:
 
 @rule("registry.review")
 def _may_review(user: Any, filing: Any) -> bool:
-    return user.has_role("office_leader")
+    """The county office reviews the filings of its own county's accounts (R4.2-6)."""
+    return bool(
+        user.has_role("office_leader") and filing is not None and same_county(user, filing.account.unit)
+    )
 
 
 @rule("registry.manage_words")
 def _may_manage_words(user: Any, obj: Any) -> bool:
+    """The forbidden name words are one list for the whole instance (the naming rules are national)."""
     return user.has_role("sysadmin", "center_staff")
 
 
 @rule("registry.view_ledger")
 def _may_view_ledger(user: Any, obj: Any) -> bool:
-    return sees_all_units(user) or user.unit_id is not None
+    return sees_whole_county(user) or user.unit_id is not None
 
 
 # ---- accounts ----
@@ -114,8 +122,12 @@ def _validate_account(account: Account) -> None:
         .first()
     )
     if duplicate:
+        # Names are unique on a platform, so the check spans counties; another county's unit is not named.
+        where = (
+            duplicate.unit.name if duplicate.unit.county_id == account.unit.county_id else "其他县（市、区）"
+        )
         errors.setdefault("name", []).append(
-            f"该平台已登记同名账号“{duplicate.name}”（{duplicate.unit.name}），请勿重复登记"
+            f"该平台已登记同名账号“{duplicate.name}”（{where}），请勿重复登记"
         )
     if errors:
         raise ValidationError(errors)
@@ -200,10 +212,11 @@ def set_wechat_secrets(
 
 
 def set_security_officer(actor: Any, account: Account, officer: User, request: Any = None) -> Account:
-    """R6.1-2: a named security responsible person, a person of the owning unit or of the county centre."""
+    """R6.1-2: a named security responsible person, a person of the owning unit or of a county-level unit of
+    the account's county."""
     require(actor, "registry.edit", account)
-    if officer.unit_id != account.unit_id and not (officer.unit and officer.unit.is_county_level):
-        raise ValidationError({"security_officer": ["安全责任人须为本单位或县级单位人员"]})
+    if not speaks_for(officer.unit, account.unit):
+        raise ValidationError({"security_officer": ["安全责任人须为本单位或本县（市、区）县级单位人员"]})
     with transaction.atomic():
         locked = Account.objects.select_for_update().get(pk=account.pk)
         before = {"security_officer": locked.security_officer_id}
@@ -324,8 +337,8 @@ def grant_operator(
     actor: Any, account: Account, user: User, granted_on: date, note: str = "", request: Any = None
 ) -> OperatorGrant:
     require(actor, "registry.edit", account)
-    if user.unit_id != account.unit_id and not (user.unit and user.unit.is_county_level):
-        raise ValidationError({"user": ["只能授权本单位或县级单位人员操作账号"]})
+    if not speaks_for(user.unit, account.unit):
+        raise ValidationError({"user": ["只能授权本单位或本县（市、区）县级单位人员操作账号"]})
     with transaction.atomic():
         Account.objects.select_for_update().get(pk=account.pk)
         if OperatorGrant.objects.filter(account=account, user=user, revoked_on__isnull=True).exists():

@@ -17,19 +17,28 @@ from .models import Account, AccountQuerySet, Filing, OperatorGrant
 
 
 def _to_review(user: Any) -> QuerySet[Filing]:
-    return Filing.objects.pending_review()
+    """Filings waiting for the county office: those of the office leader's own county (`registry.review`)."""
+    if user.county_id is None:
+        return Filing.objects.none()
+    return Filing.objects.pending_review().filter(account__unit__county=user.county_id)
 
 
 def _to_send(user: Any) -> QuerySet[Filing]:
-    """Returned and draft filings of accounts this person may file for (the `registry.file` rule)."""
+    """Returned and draft filings of accounts this person may file for (the `registry.file` rule): the
+    centre's are its own county's."""
     qs = Filing.objects.visible_to(user).filter(status__in=[Filing.Status.RETURNED, Filing.Status.DRAFT])
-    return qs if user.has_role("center_staff") else qs.filter(account__unit=user.unit_id)
+    if user.has_role("center_staff") and user.county_id is not None:
+        return qs.filter(account__unit__county=user.county_id)
+    return qs.filter(account__unit=user.unit_id)
 
 
 def _expiring(user: Any) -> QuerySet[Account]:
-    """Accounts whose verification runs out soon that this person may edit (the `registry.edit` rule)."""
+    """Accounts whose verification runs out soon that this person may edit (the `registry.edit` rule): the
+    centre's are its own county's."""
     qs = cast(AccountQuerySet, Account.objects.visible_to(user)).verification_expiring()
-    return qs if user.has_role("center_staff") else qs.filter(unit=user.unit_id)
+    if user.has_role("center_staff") and user.county_id is not None:
+        return qs.filter(unit__county=user.county_id)
+    return qs.filter(unit=user.unit_id)
 
 
 def _grants_due(user: Any) -> QuerySet[OperatorGrant]:
@@ -40,7 +49,7 @@ def _grants_due(user: Any) -> QuerySet[OperatorGrant]:
 
 
 # What an item shows of a filing (and what the `registry.file` rule reads of its account).
-FILING_ROW = ("kind", "action", "account__name", "account__unit")
+FILING_ROW = ("kind", "action", "account__name", "account__unit__county")
 DEADLINE_ROW = ("deadline__due_at", "deadline__provisional")
 
 
@@ -48,7 +57,7 @@ DEADLINE_ROW = ("deadline__due_at", "deadline__provisional")
 def registry_todos(user: Any) -> list[TodoItem]:
     items: list[TodoItem] = []
     if user.has_role("office_leader"):
-        for f in _to_review(user).select_related("account").only(*FILING_ROW)[:50]:
+        for f in _to_review(user).select_related("account__unit").only(*FILING_ROW)[:50]:
             items.append(
                 TodoItem(
                     f"审核{f.kind_label}：{f.account.name}",
@@ -58,7 +67,7 @@ def registry_todos(user: Any) -> list[TodoItem]:
             )
     if not user.has_role("unit_admin", "center_staff"):
         return items
-    to_send = _to_send(user).select_related("account", "deadline")
+    to_send = _to_send(user).select_related("account__unit", "deadline")
     for f in to_send.only(*FILING_ROW, "status", "first_submitted_at", *DEADLINE_ROW)[:50]:
         if not can(user, "registry.file", f.account):
             continue
@@ -75,7 +84,9 @@ def registry_todos(user: Any) -> list[TodoItem]:
     if to_review := _grants_due(user).count():
         items.append(TodoItem(f"{to_review}项账号操作授权待复核", reverse("registry:grants"), "授权复核"))
     tz = timezone.get_current_timezone()
-    for a in _expiring(user).only("name", "unit", "verification_expires_on")[:50]:
+    for a in (
+        _expiring(user).select_related("unit").only("name", "unit__county", "verification_expires_on")[:50]
+    ):
         if not can(user, "registry.edit", a):
             continue
         assert a.verification_expires_on is not None

@@ -145,7 +145,7 @@ def _incident_out(i: Incident) -> dict[str, Any]:
 
 def _incident(request: HttpRequest, incident_id: int) -> Incident:
     return get_object_or_404(
-        Incident.objects.visible_to(request.user).select_related("opened_by"), pk=incident_id
+        Incident.objects.visible_to(request.user).select_related("opened_by__unit"), pk=incident_id
     )
 
 

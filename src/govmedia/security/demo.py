@@ -14,8 +14,6 @@ from govmedia.registry.models import Account, AccountStatus
 from . import incident_services, patrol_services, record_services, services
 from .models import (
     Drill,
-    DutyShift,
-    HeightenedPeriod,
     Incident,
     Notice,
     OfficeNetwork,
@@ -49,10 +47,10 @@ def build(ctx: dict[str, Any]) -> None:
         services.add_office_network(secadmin, "10.53.0.0/16", "县电子政务外网")
         services.add_office_network(secadmin, "127.0.0.0/8", "本机（演示用）")
 
-    if not DutyShift.objects.exists():
+    if not patrol_services.shifts_of(duty.county_id).exists():
         first = today.replace(day=1)
         patrol_services.generate_roster(duty, [duty, secadmin, center], first, first + timedelta(days=60))
-    if not HeightenedPeriod.objects.exists():
+    if not patrol_services.periods_of(duty.county_id).exists():
         patrol_services.add_period(
             duty, "县第十八届人民代表大会第六次会议", today + timedelta(days=10), today + timedelta(days=12)
         )

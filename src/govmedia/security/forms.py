@@ -188,11 +188,12 @@ class CommentForm(forms.Form):
 
 class UnitChoiceMixin:
     def unit_field(self, user: Any) -> forms.ModelChoiceField:
-        qs = units_visible_to(user).filter(is_active=True)
-        if not (
-            user.has_role("secadmin")
-            or (user.has_role("center_staff") and user.unit and user.unit.is_county_level)
-        ):
+        """The units this person may keep records for (the `security.unit_records` rule): every unit of
+        their own county for the security administrator and the centre, else their own unit."""
+        unit = user.unit
+        if user.has_role("secadmin") or (user.has_role("center_staff") and unit and unit.is_county_level):
+            qs = units_visible_to(user).filter(is_active=True, county=user.county_id)
+        else:
             qs = Unit.objects.filter(pk=user.unit_id)
         return forms.ModelChoiceField(label="单位", queryset=qs, initial=user.unit_id)
 
@@ -249,18 +250,18 @@ class RosterForm(forms.Form):
     workdays_only = forms.BooleanField(label="仅工作日排班", required=False)
     replace = forms.BooleanField(label="覆盖已有安排", required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, county_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = duty_candidates().order_by("id")  # type: ignore[attr-defined]
+        self.fields["people"].queryset = duty_candidates(county_id).order_by("id")  # type: ignore[attr-defined]
 
 
 class ShiftForm(forms.Form):
     user = forms.ModelChoiceField(label="改由", queryset=User.objects.none())
     reason = forms.CharField(label="原因", max_length=200)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, county_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = duty_candidates().order_by("id")  # type: ignore[attr-defined]
+        self.fields["user"].queryset = duty_candidates(county_id).order_by("id")  # type: ignore[attr-defined]
 
 
 class SwapForm(forms.Form):

@@ -57,12 +57,13 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def leaders_to_notify(accounts: Sequence[Account]) -> list[User]:
-    """The county's leaders, the affected units' leaders and the accounts' security officers (6.3)."""
+    """The leaders of the accounts' county (never another county's), the affected units' leaders and the
+    accounts' security officers (6.3)."""
     people: dict[int, User] = {}
-    for u in role_holders("office_leader"):
-        people[u.pk] = u
-    for u in role_holders("county_leader"):
-        people[u.pk] = u
+    for county in sorted({a.unit.county_id for a in accounts}):
+        for role in ("office_leader", "county_leader"):
+            for u in role_holders(role, county=county):
+                people[u.pk] = u
     for u in role_holders("unit_leader", {a.unit for a in accounts}):
         people[u.pk] = u
     officers = User.objects.filter(

@@ -131,7 +131,8 @@ def incident_new(request: HttpRequest) -> HttpResponse:
 
 def incident(request: HttpRequest, pk: int) -> HttpResponse:
     i = get_object_or_404(
-        Incident.objects.visible_to(request.user).select_related("opened_by", "closed_by", "patrol"), pk=pk
+        Incident.objects.visible_to(request.user).select_related("opened_by__unit", "closed_by", "patrol"),
+        pk=pk,
     )
     accounts = list(i.accounts.select_related("unit", "security_officer"))
     notice = Notice.objects.filter(incident=i, recipient=request.user.pk, read_at__isnull=True).first()
@@ -157,7 +158,7 @@ def incident(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, pk: int, action: Callable[[Incident], str]) -> HttpResponse:
-    i = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
+    i = get_object_or_404(Incident.objects.visible_to(request.user).select_related("opened_by__unit"), pk=pk)
     try:
         message = action(i)
     except ValidationError as exc:

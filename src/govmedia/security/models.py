@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from govmedia.org.models import UnitScopedQuerySet, sees_all_units
+from govmedia.org.models import UnitScopedQuerySet, county_column, sees_whole_county
 from govmedia.registry.models import AccountType
 
 from .incidents import INCIDENT_KINDS, SEVERITIES
@@ -242,17 +242,21 @@ class RotationTask(models.Model):
 
 
 class DutyShift(models.Model):
-    """Who is on duty on a day (轮流值班, R6.2-2). Edits and swaps are kept in DutyChange."""
+    """Who is on duty on a day in a county (轮流值班, R6.2-2): each county keeps its own roster, one person a
+    day. Edits and swaps are kept in DutyChange."""
 
-    on = models.DateField("日期", unique=True)
+    # Indexed by the (county, on) constraint, whose leading column it is.
+    county = county_column()
+    on = models.DateField("日期")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="值班人"
     )
     note = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:
-        ordering = ["on"]
+        ordering = ["on", "county_id"]
         verbose_name = verbose_name_plural = "值班安排"
+        constraints = [models.UniqueConstraint(fields=["county", "on"], name="one_duty_shift_per_county_day")]
 
     def __str__(self) -> str:
         return f"{self.on} {self.user}"
@@ -283,8 +287,10 @@ class DutyChange(models.Model):
 
 
 class HeightenedPeriod(models.Model):
-    """An important meeting or event the county enters; national holidays come from the working-day engine."""
+    """An important meeting or event a county enters: it raises the patrol frequency of that county's accounts
+    only. National holidays come from the working-day engine."""
 
+    county = county_column(indexed=True)
     name = models.CharField("名称", max_length=100)
     start = models.DateField("开始日期")
     end = models.DateField("结束日期")
@@ -354,13 +360,12 @@ class MissedPatrol(models.Model):
 
 class IncidentQuerySet(models.QuerySet["Incident"]):
     def visible_to(self, user: Any) -> IncidentQuerySet:
-        """County-level people see every incident; a unit sees those touching its accounts."""
-        if not getattr(user, "is_authenticated", False):
+        """County-level people see their county's incidents (by the people who opened them, since an incident
+        may touch no account); a unit sees those touching its accounts."""
+        if not getattr(user, "is_authenticated", False) or user.unit_id is None:
             return self.none()
-        if sees_all_units(user):
-            return self
-        if user.unit_id is None:
-            return self.none()
+        if sees_whole_county(user):
+            return self.filter(opened_by__unit__county=user.county_id)
         return self.filter(
             pk__in=Incident.accounts.through.objects.filter(account__unit=user.unit_id).values("incident_id")
         )

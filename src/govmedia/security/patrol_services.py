@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from govmedia.audit.services import record
 from govmedia.calendar.services import day_info
-from govmedia.org.models import User
-from govmedia.org.permissions import require
+from govmedia.org.models import Unit, User
+from govmedia.org.permissions import can, require
 from govmedia.registry.models import Account, AccountStatus
 
 from . import uploads
@@ -46,11 +46,31 @@ def _tz() -> Any:
 # --- roster --------------------------------------------------------------------------------------------
 
 
-def duty_candidates() -> Any:
-    """People who may be put on the roster: the county's duty officers and security administrators."""
+# Each county keeps its own roster (`DutyShift.county`, one person a day per county): a county sees and
+# manages only its own days and names only its own people. Another county's roster of the same days is
+# none of its business.
+
+
+def duty_candidates(county_id: int | None) -> Any:
+    """People who may be put on a county's roster: its duty officers, security administrators and centre
+    staff."""
+    if county_id is None:
+        return User.objects.none()
     return User.objects.filter(
-        is_active=True, roles__role__in=["duty_officer", "secadmin", "center_staff"]
+        is_active=True,
+        roles__role__in=["duty_officer", "secadmin", "center_staff"],
+        unit__county=county_id,
     ).distinct()
+
+
+def shifts_of(county_id: int | None) -> Any:
+    """The days of a county's roster."""
+    return DutyShift.objects.filter(county=county_id) if county_id else DutyShift.objects.none()
+
+
+def _refuse_other_county(actor: Any, shift: DutyShift) -> None:
+    if not can(actor, "security.manage_roster", shift):
+        raise PermissionDenied("您没有执行此操作的权限。")
 
 
 def generate_roster(
@@ -62,18 +82,19 @@ def generate_roster(
     replace: bool = False,
     request: Any = None,
 ) -> int:
-    """轮流值班: assign the days from `first` to `last` to `people` in turn. Days already on the roster are
-    kept unless `replace`. Returns the number of days assigned."""
+    """轮流值班: assign the days from `first` to `last` of the actor's county's roster to `people` (all of
+    that county) in turn. Days already on the county's roster are kept unless `replace`; other counties'
+    rosters are untouched. Returns the number of days assigned."""
     require(actor, "security.manage_roster")
     errors: dict[str, list[str]] = {}
     if not people:
         errors["people"] = ["请选择值班人员"]
     elif len({p.pk for p in people}) != len(people):
         errors["people"] = ["值班人员不能重复"]
-    elif not set(duty_candidates().filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)) >= {
-        p.pk for p in people
-    }:
-        errors["people"] = ["值班人员须为安全值班员、安全管理员或电子政务中心工作人员"]
+    elif not set(
+        duty_candidates(actor.county_id).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
+    ) >= {p.pk for p in people}:
+        errors["people"] = ["值班人员须为本县（市、区）的安全值班员、安全管理员或电子政务中心工作人员"]
     if not isinstance(first, date) or not isinstance(last, date):
         errors["first"] = ["请填写开始和结束日期"]
     elif last < first:
@@ -82,10 +103,15 @@ def generate_roster(
         errors["last"] = ["一次最多排一年"]
     if errors:
         raise ValidationError(errors)
+    county = actor.county_id
     assigned = 0
     with transaction.atomic():
         existing = {
-            s.on: s for s in DutyShift.objects.select_for_update().filter(on__gte=first, on__lte=last)
+            s.on: s
+            for s in shifts_of(county)
+            .select_for_update(of=("self",))
+            .select_related("user")
+            .filter(on__gte=first, on__lte=last)
         }
         turn = 0
         d = first
@@ -97,7 +123,7 @@ def generate_roster(
             turn += 1
             shift = existing.get(d)
             if shift is None:
-                shift = DutyShift.objects.create(on=d, user=person)
+                shift = DutyShift.objects.create(county_id=county, on=d, user=person)
                 DutyChange.objects.create(shift=shift, kind=DutyChange.Kind.GENERATED, after=person, by=actor)
                 assigned += 1
             elif replace and shift.user_id != person.pk:
@@ -119,6 +145,7 @@ def generate_roster(
             actor=actor,
             request=request,
             after={
+                "county": county,
                 "first": first,
                 "last": last,
                 "people": [p.pk for p in people],
@@ -137,10 +164,13 @@ def reassign_shift(actor: Any, shift: DutyShift, person: User, reason: str, requ
         raise ValidationError({"reason": ["请填写调整原因"]})
     if len(reason) > 200:
         raise ValidationError({"reason": ["原因不能超过200字"]})
-    if not duty_candidates().filter(pk=person.pk).exists():
-        raise ValidationError({"user": ["值班人员须为安全值班员、安全管理员或电子政务中心工作人员"]})
+    if not duty_candidates(actor.county_id).filter(pk=person.pk).exists():
+        raise ValidationError(
+            {"user": ["值班人员须为本县（市、区）的安全值班员、安全管理员或电子政务中心工作人员"]}
+        )
     with transaction.atomic():
-        locked = DutyShift.objects.select_for_update().select_related("user").get(pk=shift.pk)
+        locked = DutyShift.objects.select_for_update(of=("self",)).select_related("user").get(pk=shift.pk)
+        _refuse_other_county(actor, locked)
         if locked.user_id == person.pk:
             raise ValidationError({"user": ["值班人员没有变化"]})
         before = locked.user
@@ -172,11 +202,13 @@ def swap_shifts(actor: Any, a: DutyShift, b: DutyShift, reason: str, request: An
         raise ValidationError({"other": ["请选择另一天"]})
     with transaction.atomic():
         first, second = (
-            DutyShift.objects.select_for_update()
+            DutyShift.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(pk__in=[a.pk, b.pk])
             .order_by("on")
         )
+        _refuse_other_county(actor, first)
+        _refuse_other_county(actor, second)
         if first.user_id == second.user_id:
             raise ValidationError({"other": ["两天为同一人值班，无需换班"]})
         pa, pb = first.user, second.user
@@ -196,11 +228,17 @@ def swap_shifts(actor: Any, a: DutyShift, b: DutyShift, reason: str, request: An
         )
 
 
-def on_duty(d: date) -> DutyShift | None:
-    return DutyShift.objects.select_related("user").filter(on=d).first()
+def on_duty(d: date, county_id: int | None) -> DutyShift | None:
+    """Who is on duty on a day in a county (None when the day is not on the county's roster)."""
+    return shifts_of(county_id).select_related("user").filter(on=d).first()
 
 
 # --- heightened periods --------------------------------------------------------------------------------
+
+
+# A heightened period is a county's own meeting or event (`HeightenedPeriod.county`, the county of the person
+# who entered it): it raises the patrol frequency of that county's accounts only. National holidays, which
+# every county shares, come from the working-day engine.
 
 
 def add_period(actor: Any, name: str, start: date, end: date, request: Any = None) -> HeightenedPeriod:
@@ -220,19 +258,21 @@ def add_period(actor: Any, name: str, start: date, end: date, request: Any = Non
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        row = HeightenedPeriod.objects.create(name=name, start=start, end=end, created_by=actor)
+        row = HeightenedPeriod.objects.create(
+            county_id=actor.county_id, name=name, start=start, end=end, created_by=actor
+        )
         record(
             "security.period_added",
             actor=actor,
             obj=row,
-            after={"name": name, "start": start, "end": end},
+            after={"county": actor.county_id, "name": name, "start": start, "end": end},
             request=request,
         )
     return row
 
 
 def remove_period(actor: Any, period: HeightenedPeriod, request: Any = None) -> None:
-    require(actor, "security.manage_periods")
+    require(actor, "security.manage_periods", period)
     with transaction.atomic():
         record(
             "security.period_removed",
@@ -244,16 +284,44 @@ def remove_period(actor: Any, period: HeightenedPeriod, request: Any = None) -> 
         period.delete()
 
 
-def periods_between(first: date, last: date) -> list[Period]:
+def periods_of(county_id: int | None) -> Any:
+    """A county's heightened periods (its meetings and events)."""
+    return HeightenedPeriod.objects.filter(county=county_id) if county_id else HeightenedPeriod.objects.none()
+
+
+def _period_rows(first: date, last: date, counties: Iterable[int | None]) -> list[tuple[int, Period]]:
+    """The periods of the counties overlapping the dates, each with its county; one query."""
+    wanted = {c for c in counties if c is not None}
+    if not wanted:
+        return []
     return [
-        Period(p.name, p.start, p.end)
-        for p in HeightenedPeriod.objects.filter(start__lte=last, end__gte=first).order_by("start", "id")
+        (county, Period(name, start, end))
+        for name, start, end, county in HeightenedPeriod.objects.filter(
+            county__in=wanted, start__lte=last, end__gte=first
+        )
+        .order_by("start", "id")
+        .values_list("name", "start", "end", "county")
     ]
 
 
-def heightened_days(first: date, last: date) -> list[tuple[date, str]]:
-    """Every heightened day between two dates with the name of its period (holidays included)."""
-    periods = periods_between(first, last)
+def _for_county(rows: list[tuple[int, Period]], county_id: int | None) -> list[Period]:
+    return [p for county, p in rows if county == county_id]
+
+
+def periods_between(first: date, last: date, county_id: int | None) -> list[Period]:
+    return _for_county(_period_rows(first, last, [county_id]), county_id)
+
+
+def _counties(accounts: Sequence[Account]) -> dict[int, int]:
+    """The county of each account's unit (one query)."""
+    by_unit = dict(Unit.objects.filter(pk__in={a.unit_id for a in accounts}).values_list("pk", "county_id"))
+    return {a.pk: by_unit[a.unit_id] for a in accounts}
+
+
+def heightened_days(first: date, last: date, county_id: int | None) -> list[tuple[date, str]]:
+    """Every heightened day of a county between two dates with the name of its period (holidays
+    included)."""
+    periods = periods_between(first, last, county_id)
     out = []
     d = first
     while d <= last:
@@ -299,7 +367,8 @@ def record_patrol(
     now = timezone.now()
     today = timezone.localdate()
     kind, holiday = _day_kind(today)
-    heightened = heightened_name(today, kind, holiday, periods_between(today, today))
+    county_id = _counties([account])[account.pk]
+    heightened = heightened_name(today, kind, holiday, periods_between(today, today, county_id))
     with uploads.batch() as files, transaction.atomic():
         stored = [files.store(s, "image", actor, "screenshots") for s in screenshots]
         patrol = Patrol.objects.create(
@@ -326,33 +395,49 @@ def record_patrol(
 def missed_between(
     accounts: Sequence[Account], first: date, last: date, now: datetime | None = None
 ) -> list[tuple[Account, Window]]:
-    """Patrol windows from `first` to `last` that ended with no patrol of the account (R6.2-4).
-    Two queries whatever the number of accounts."""
+    """Patrol windows from `first` to `last` that ended with no patrol of the account (R6.2-4); each
+    account's windows follow its own county's heightened periods. A fixed number of queries whatever the
+    number of accounts and counties."""
     now = now or timezone.now()
-    tz = _tz()
-    windows = windows_between(first, last, _day_kind, periods_between(first, last), patrol_policy(), tz)
-    if not windows or not accounts:
+    if not accounts:
         return []
+    tz = _tz()
+    policy = patrol_policy()
+    counties = _counties(accounts)
+    rows = _period_rows(first, last, counties.values())
+    windows_of = {
+        county: windows_between(first, last, _day_kind, _for_county(rows, county), policy, tz)
+        for county in set(counties.values())
+    }
+    starts = [ws[0].start for ws in windows_of.values() if ws]
+    if not starts:
+        return []
+    ends = [ws[-1].end for ws in windows_of.values() if ws]
     times: dict[int, list[datetime]] = defaultdict(list)
     for account_id, at in (
-        Patrol.objects.filter(account__in=accounts, at__gte=windows[0].start, at__lt=windows[-1].end)
+        Patrol.objects.filter(account__in=accounts, at__gte=min(starts), at__lt=max(ends))
         .order_by("at")
         .values_list("account_id", "at")
     ):
         times[account_id].append(at)
     # An account is owed patrols only from the moment it was entered in the register.
     out = [
-        (a, w) for a in accounts for w in missed(windows, times.get(a.pk, []), now) if w.end > a.created_at
+        (a, w)
+        for a in accounts
+        for w in missed(windows_of[counties[a.pk]], times.get(a.pk, []), now)
+        if w.end > a.created_at
     ]
     out.sort(key=lambda pair: (pair[1].start, pair[0].pk))
     return out
 
 
-def due_now(accounts: Sequence[Account], now: datetime | None = None) -> tuple[Window | None, list[Account]]:
-    """The current patrol window and the accounts not yet patrolled in it."""
+def due_now(
+    accounts: Sequence[Account], county_id: int | None, now: datetime | None = None
+) -> tuple[Window | None, list[Account]]:
+    """The current patrol window of a county and those of its accounts not yet patrolled in it."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    window = current_window(now, _day_kind, periods_between(today, today), patrol_policy(), _tz())
+    window = current_window(now, _day_kind, periods_between(today, today, county_id), patrol_policy(), _tz())
     if window is None:
         return None, []
     done = set(

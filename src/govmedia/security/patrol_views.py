@@ -20,7 +20,7 @@ from govmedia.registry.models import Account, AccountStatus
 
 from . import patrol_services
 from .forms import FilterForm, PatrolForm, PeriodForm, RosterForm, ShiftForm, SwapForm, add_errors, error_text
-from .models import DutyChange, DutyShift, HeightenedPeriod, Patrol
+from .models import DutyChange, Patrol
 from .tables import Listing, Page, badge, day, link, moment, respond
 from .views import form_page
 
@@ -76,7 +76,7 @@ def patrols(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(result=request.GET["result"])
     user: Any = request.user
     visible = Account.objects.visible_to(user).filter(status=AccountStatus.OPERATING).select_related("unit")
-    window, pending = patrol_services.due_now(list(visible))
+    window, pending = patrol_services.due_now(list(visible), user.county_id)
     actions = [
         ("仅看异常", "?result=anomaly", False),
         ("漏巡", reverse("security:missed"), False),
@@ -85,7 +85,7 @@ def patrols(request: HttpRequest) -> HttpResponse:
     ]
     if user.has_role("duty_officer", "unit_admin"):
         actions.insert(0, ("登记巡查", reverse("security:patrol_new"), True))
-    duty = patrol_services.on_duty(timezone.localdate())
+    duty = patrol_services.on_duty(timezone.localdate(), user.county_id)
     return respond(
         request,
         PATROLS,
@@ -220,7 +220,9 @@ def _keep(request: HttpRequest, **changes: str) -> str:
 
 
 def roster(request: HttpRequest) -> HttpResponse:
-    """值班表: a month of the roster, with generating, reassigning and swapping (R6.2-2)."""
+    """值班表: a month of the county's roster, with generating, reassigning and swapping (R6.2-2)."""
+    user: Any = request.user
+    county = user.county_id
     today = timezone.localdate()
     try:
         year, month = (int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-"))
@@ -229,7 +231,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         first = today.replace(day=1)
     last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
     may = can(request.user, "security.manage_roster")
-    form = RosterForm(request.POST or None, initial={"first": first, "last": last})
+    form = RosterForm(request.POST or None, county_id=county, initial={"first": first, "last": last})
     if request.method == "POST":
         require(request.user, "security.manage_roster")
         if form.is_valid():
@@ -249,8 +251,11 @@ def roster(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"已排班{n}天。")
                 return redirect(f"{reverse('security:roster')}?month={d['first'].year}-{d['first'].month}")
-    shifts = {s.on: s for s in DutyShift.objects.filter(on__gte=first, on__lte=last).select_related("user")}
-    heightened = dict(patrol_services.heightened_days(first, last))
+    shifts = {
+        s.on: s
+        for s in patrol_services.shifts_of(county).filter(on__gte=first, on__lte=last).select_related("user")
+    }
+    heightened = dict(patrol_services.heightened_days(first, last, county))
     days: list[dict[str, Any]] = [
         {
             "on": first + timedelta(days=i),
@@ -280,7 +285,9 @@ def roster(request: HttpRequest) -> HttpResponse:
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
     changes = (
-        DutyChange.objects.filter(shift__on__gte=first, shift__on__lte=last)
+        DutyChange.objects.filter(
+            shift__in=patrol_services.shifts_of(county).filter(on__gte=first, on__lte=last).values("pk")
+        )
         .exclude(kind=DutyChange.Kind.GENERATED)
         .select_related("shift", "before", "after", "by")[:100]
     )
@@ -295,7 +302,7 @@ def roster(request: HttpRequest) -> HttpResponse:
             "form": form,
             "may": may,
             "changes": changes,
-            "shift_form": ShiftForm(),
+            "shift_form": ShiftForm(county_id=county),
             "swap_form": SwapForm(),
             "today": today,
         },
@@ -305,7 +312,8 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def shift_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    shift = get_object_or_404(DutyShift, pk=pk)
+    user: Any = request.user
+    shift = get_object_or_404(patrol_services.shifts_of(user.county_id), pk=pk)
     action = request.POST.get("action")
     back = f"{reverse('security:roster')}?month={shift.on.year}-{shift.on.month}"
     try:
@@ -313,14 +321,14 @@ def shift_edit(request: HttpRequest, pk: int) -> HttpResponse:
             swap = SwapForm(request.POST)
             if not swap.is_valid():
                 raise ValidationError({"other": ["请填写换班日期和原因"]})
-            other = DutyShift.objects.filter(on=swap.cleaned_data["other"]).first()
+            other = patrol_services.shifts_of(user.county_id).filter(on=swap.cleaned_data["other"]).first()
             if other is None:
                 raise ValidationError({"other": ["该日尚未排班"]})
             patrol_services.swap_shifts(
                 request.user, shift, other, swap.cleaned_data["reason"], request=request
             )
         else:
-            form = ShiftForm(request.POST)
+            form = ShiftForm(request.POST, county_id=user.county_id)
             if not form.is_valid():
                 raise ValidationError({"user": ["请选择值班人员并填写原因"]})
             patrol_services.reassign_shift(
@@ -346,17 +354,22 @@ PERIODS = Listing(
 
 def periods(request: HttpRequest) -> HttpResponse:
     """Important meetings and events the county enters, and the national holidays of the coming months."""
+    user: Any = request.user
     today = timezone.localdate()
-    may = can(request.user, "security.manage_periods")
+    may = can(user, "security.manage_periods")
     rows: list[dict[str, Any]] = [
         {
             "name": p.name,
             "start": p.start,
             "end": p.end,
             "source": "重要会议、活动",
-            "action": link("删除", reverse("security:period_remove", args=[p.pk])) if may else "",
+            "action": link("删除", reverse("security:period_remove", args=[p.pk]))
+            if can(user, "security.manage_periods", p)
+            else "",
         }
-        for p in HeightenedPeriod.objects.filter(end__gte=today - timedelta(days=365)).order_by("-start")
+        for p in patrol_services.periods_of(user.county_id)
+        .filter(end__gte=today - timedelta(days=365))
+        .order_by("-start")
     ]
     holidays: dict[str, list[date]] = {}
     for i in range(181):
@@ -394,8 +407,9 @@ def period_new(request: HttpRequest) -> HttpResponse:
 
 
 def period_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(HeightenedPeriod, pk=pk)
-    require(request.user, "security.manage_periods")
+    user: Any = request.user
+    period = get_object_or_404(patrol_services.periods_of(user.county_id), pk=pk)
+    require(user, "security.manage_periods", period)
     if request.method == "POST":
         patrol_services.remove_period(request.user, period, request=request)
         messages.success(request, "已删除。")

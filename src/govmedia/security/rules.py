@@ -1,13 +1,18 @@
 """Who may do what in the security records (chapter 6). Registered with `@rule`; services call `require`.
 
 duty_officer works patrols and incidents county-wide; secadmin manages the sign-in watch, office networks
-and the county's settings; a unit's administrator records its own unit's patrols, trainings, drills,
-password changes and comments; the centre's staff act for the county's accounts."""
+and the settings; a unit's administrator records its own unit's patrols, trainings, drills, password
+changes and comments; the centre's staff act for the county's accounts. "County-wide" is always the acting
+person's own county: nobody acts on another county's accounts, units, people, incidents or roster.
+
+The security policy, the two-factor switch and the office networks are one set for the whole instance
+(`security.manage_settings`): they carry no county."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from govmedia.org.models import Unit, same_county, speaks_for
 from govmedia.org.permissions import rule
 
 
@@ -15,60 +20,108 @@ def _own_unit(user: Any, unit_id: int | None) -> bool:
     return user.has_role("unit_admin") and unit_id is not None and user.unit_id == unit_id
 
 
-def _county_unit(user: Any) -> bool:
-    unit = user.unit
-    return bool(unit and unit.is_county_level)
+def _unit_of(unit: Any) -> Unit | None:
+    """A unit given as a Unit or as its id."""
+    if unit is None or isinstance(unit, Unit):
+        return unit
+    return Unit.objects.filter(pk=unit).only("id", "kind", "county").first()
+
+
+def _centre_for(user: Any, unit: Unit | None) -> bool:
+    """The centre's staff act for every unit of their own county (from a county-level unit)."""
+    return unit is not None and bool(user.has_role("center_staff")) and speaks_for(user.unit, unit)
+
+
+def _county_role(user: Any, unit: Unit | None, *roles: str) -> bool:
+    """A county-wide role, exercised on a unit of the holder's own county."""
+    return bool(user.has_role(*roles) and same_county(user, unit))
+
+
+def person_county(person: Any) -> int | None:
+    unit = getattr(person, "unit", None) if person is not None else None
+    return unit.county_id if unit is not None else None
+
+
+def incident_county(incident: Any) -> int | None:
+    """An incident belongs to the county of the person who opened it (as `IncidentQuerySet.visible_to`)."""
+    return person_county(incident.opened_by)
+
+
+def in_my_county(user: Any, county_id: int | None) -> bool:
+    return county_id is not None and user.county_id == county_id
 
 
 @rule("security.watch_signins")
-def _watch_signins(user: Any, obj: Any) -> bool:
-    return bool(user.has_role("secadmin", "sysadmin"))
+def _watch_signins(user: Any, person: Any) -> bool:
+    """The sign-in watch; with a person, that person's sign-ins and devices (their county's only)."""
+    if not user.has_role("secadmin", "sysadmin"):
+        return False
+    return person is None or in_my_county(user, person_county(person))
+
+
+@rule("security.approve_device")
+def _approve_device(user: Any, device: Any) -> bool:
+    """The security administrator confirms a device of a person of their county."""
+    return bool(user.has_role("secadmin")) and in_my_county(user, person_county(device.user))
 
 
 @rule("security.manage_settings")
 def _manage_settings(user: Any, obj: Any) -> bool:
-    """Office networks, rotation period, patrol policy."""
+    """Office networks, rotation period, patrol policy, the two-factor switch (instance-wide)."""
     return bool(user.has_role("secadmin"))
 
 
-@rule("security.manage_roster")
-def _manage_roster(user: Any, obj: Any) -> bool:
+def _roster_role(user: Any) -> bool:
+    unit = user.unit
     return bool(
-        user.has_role("duty_officer", "secadmin") or (user.has_role("center_staff") and _county_unit(user))
+        user.has_role("duty_officer", "secadmin")
+        or (user.has_role("center_staff") and unit is not None and unit.is_county_level)
     )
 
 
+@rule("security.manage_roster")
+def _manage_roster(user: Any, shift: Any) -> bool:
+    """The county's roster; with a shift, one of the county's own days."""
+    if not _roster_role(user) or user.county_id is None:
+        return False
+    return shift is None or in_my_county(user, shift.county_id)
+
+
 @rule("security.manage_periods")
-def _manage_periods(user: Any, obj: Any) -> bool:
-    """Important meetings and events (heightened monitoring)."""
-    return bool(user.has_role("duty_officer", "secadmin", "center_staff"))
+def _manage_periods(user: Any, period: Any) -> bool:
+    """Important meetings and events (heightened monitoring) of the person's county."""
+    if not user.has_role("duty_officer", "secadmin", "center_staff") or user.county_id is None:
+        return False
+    return period is None or in_my_county(user, period.county_id)
 
 
 @rule("security.patrol")
 def _patrol(user: Any, account: Any) -> bool:
-    return bool(user.has_role("duty_officer") or _own_unit(user, account.unit_id))
+    return bool(_county_role(user, account.unit, "duty_officer") or _own_unit(user, account.unit_id))
 
 
 @rule("security.open_incident")
 def _open_incident(user: Any, account: Any) -> bool:
-    """Report an incident on an account: the duty officer anywhere, a unit on its own account."""
-    return bool(user.has_role("duty_officer", "secadmin") or _own_unit(user, account.unit_id))
+    """Report an incident on an account: the county's duty officer, a unit on its own account."""
+    return bool(
+        _county_role(user, account.unit, "duty_officer", "secadmin") or _own_unit(user, account.unit_id)
+    )
 
 
 @rule("security.work_incident")
 def _work_incident(user: Any, incident: Any) -> bool:
-    return bool(user.has_role("duty_officer", "secadmin"))
+    return bool(user.has_role("duty_officer", "secadmin")) and in_my_county(user, incident_county(incident))
 
 
 @rule("security.change_password")
 def _change_password(user: Any, account: Any) -> bool:
     """Record a platform password change: the unit's administrator, the account's security officer, the
-    centre for every account (it coordinates leaks), the security administrator."""
+    centre for every account of its county (it coordinates leaks), the county's security administrator."""
     return bool(
         _own_unit(user, account.unit_id)
         or account.security_officer_id == user.pk
-        or user.has_role("secadmin")
-        or (user.has_role("center_staff") and _county_unit(user))
+        or _county_role(user, account.unit, "secadmin")
+        or _centre_for(user, account.unit)
     )
 
 
@@ -76,17 +129,16 @@ def _change_password(user: Any, account: Any) -> bool:
 def _unit_records(user: Any, unit: Any) -> bool:
     """Trainings, drills and emergency plans of a unit."""
     unit_id = getattr(unit, "pk", unit)
-    return bool(
-        _own_unit(user, unit_id)
-        or user.has_role("secadmin")
-        or (user.has_role("center_staff") and _county_unit(user))
-    )
+    if _own_unit(user, unit_id):
+        return True
+    found = user.unit if unit_id is not None and unit_id == user.unit_id else _unit_of(unit)
+    return bool(_county_role(user, found, "secadmin") or _centre_for(user, found))
 
 
 @rule("security.record_comment")
 def _record_comment(user: Any, account: Any) -> bool:
     return bool(
-        user.has_role("duty_officer", "secadmin")
+        _county_role(user, account.unit, "duty_officer", "secadmin")
         or _own_unit(user, account.unit_id)
-        or (user.has_role("center_staff") and _county_unit(user))
+        or _centre_for(user, account.unit)
     )

@@ -154,10 +154,13 @@ def remove_office_network(actor: Any, network: OfficeNetwork, request: Any = Non
 
 
 def approve_device(actor: Any, device: KnownDevice, request: Any = None) -> KnownDevice:
-    """The security administrator confirms a device as a usual one of its owner."""
-    require(actor, "security.manage_settings")
+    """The security administrator confirms a device as a usual one of its owner (a person of their
+    county)."""
     with transaction.atomic():
-        locked = KnownDevice.objects.select_for_update().get(pk=device.pk)
+        locked = (
+            KnownDevice.objects.select_for_update(of=("self",)).select_related("user__unit").get(pk=device.pk)
+        )
+        require(actor, "security.approve_device", locked)
         if not locked.approved:
             locked.approved = True
             locked.save(update_fields=["approved", "last_seen_at"])

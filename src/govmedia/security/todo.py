@@ -14,8 +14,8 @@ from govmedia.registry.models import Account, AccountStatus
 from govmedia.web.sweep import sweeper
 from govmedia.web.todo import Capped, Part, TodoItem, counter, provider
 
-from .models import DutyShift, Incident, MissedPatrol, Notice, RotationTask
-from .patrol_services import due_now, sweep_missed_patrols
+from .models import Incident, MissedPatrol, Notice, RotationTask
+from .patrol_services import due_now, shifts_of, sweep_missed_patrols
 from .services import sweep_rotation_period
 
 
@@ -25,12 +25,12 @@ def _notices(user: Any) -> QuerySet[Notice]:
 
 def _rotation_tasks(user: Any) -> QuerySet[RotationTask]:
     """Open password changes of accounts this person may record them for (the `security.change_password`
-    rule, in SQL)."""
+    rule, in SQL): the security administrator and the centre those of their own county."""
     qs = RotationTask.objects.visible_to(user).filter(status=RotationTask.Status.OPEN)
-    if user.has_role("secadmin") or (
-        user.has_role("center_staff") and user.unit and user.unit.is_county_level
+    if user.county_id is not None and (
+        user.has_role("secadmin") or (user.has_role("center_staff") and user.unit.is_county_level)
     ):
-        return qs
+        return qs.filter(account__unit__county=user.county_id)
     mine = Q(account__security_officer=user.pk)
     if user.has_role("unit_admin") and user.unit_id:
         mine |= Q(account__unit=user.unit_id)
@@ -38,20 +38,28 @@ def _rotation_tasks(user: Any) -> QuerySet[RotationTask]:
 
 
 def _open_incidents(user: Any) -> QuerySet[Incident]:
-    if not user.has_role("duty_officer", "secadmin"):
+    """Open incidents of the person's county, for those who work them (the `security.work_incident` rule)."""
+    if not user.has_role("duty_officer", "secadmin") or user.county_id is None:
         return Incident.objects.none()
-    return Incident.objects.filter(status=Incident.Status.OPEN)
+    return Incident.objects.visible_to(user).filter(
+        status=Incident.Status.OPEN, opened_by__unit__county=user.county_id
+    )
 
 
 def _duty_items(user: Any) -> list[TodoItem]:
-    """The patrols of the current window and the recent missed ones, for the duty officers and today's."""
+    """The patrols of the current window and the recent missed ones of the person's county, for its duty
+    officers and today's person on duty."""
     today = timezone.localdate()
-    duty = DutyShift.objects.filter(on=today).values_list("user_id", flat=True).first()
+    if user.county_id is None:
+        return []
+    duty = shifts_of(user.county_id).filter(on=today).values_list("user_id", flat=True).first()
     if not (user.has_role("duty_officer") or duty == user.pk):
         return []
     items = []
-    accounts = list(Account.objects.filter(status=AccountStatus.OPERATING).only("pk"))
-    window, pending = due_now(accounts)
+    accounts = list(
+        Account.objects.filter(status=AccountStatus.OPERATING, unit__county=user.county_id).only("pk", "unit")
+    )
+    window, pending = due_now(accounts, user.county_id)
     if window is not None and pending:
         label = f"（{window.heightened}加强监测）" if window.heightened else ""
         items.append(
@@ -62,7 +70,9 @@ def _duty_items(user: Any) -> list[TodoItem]:
                 window.end,
             )
         )
-    missed = MissedPatrol.objects.filter(window_end__gte=timezone.now() - timedelta(days=1)).count()
+    missed = MissedPatrol.objects.filter(
+        account__unit__county=user.county_id, window_end__gte=timezone.now() - timedelta(days=1)
+    ).count()
     if missed:
         items.append(TodoItem(f"近24小时漏巡{missed}次，请核查", reverse("security:missed"), "值班巡查"))
     return items

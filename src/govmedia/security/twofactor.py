@@ -42,8 +42,16 @@ RECOVERY_NAME = "恢复码"
 
 @rule("security.reset_two_factor")
 def _reset_two_factor(user: Any, person: Any) -> bool:
-    """The security administrator resets someone else's second factor, never their own."""
-    return bool(user.has_role(Role.SECADMIN)) and getattr(person, "pk", None) != user.pk
+    """The security administrator resets someone else's second factor, never their own, and only of a person
+    of their own county."""
+    unit = getattr(person, "unit", None)
+    return (
+        bool(user.has_role(Role.SECADMIN))
+        and getattr(person, "pk", None) != user.pk
+        and unit is not None
+        and user.county_id is not None
+        and unit.county_id == user.county_id
+    )
 
 
 def holds_required_role(user: Any) -> bool:

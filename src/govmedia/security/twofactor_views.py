@@ -123,11 +123,18 @@ def disable(request: HttpRequest) -> HttpResponse:
 
 
 def people(request: HttpRequest) -> HttpResponse:
-    """Who must use a second factor and who has one (the security administrator's view)."""
-    require(request.user, "security.manage_settings")
-    enrolled_ids = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    """Who of the county must use a second factor and who has one (the security administrator's view; the
+    policy switch itself is instance-wide)."""
+    user: Any = request.user
+    require(user, "security.manage_settings")
+    county = user.county_id
+    enrolled_ids = set(
+        TOTPDevice.objects.filter(
+            confirmed=True, user__unit__county__in=[county] if county else []
+        ).values_list("user_id", flat=True)
+    )
     qs = (
-        User.objects.filter(is_active=True)
+        User.objects.filter(is_active=True, unit__county__in=[county] if county else [])
         .filter(Q(roles__role__in=twofactor.REQUIRED_ROLES) | Q(pk__in=enrolled_ids))
         .select_related("unit")
         .prefetch_related("roles")
@@ -154,7 +161,10 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def reset(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(User, pk=pk)
+    user: Any = request.user
+    person = get_object_or_404(
+        User.objects.select_related("unit"), pk=pk, unit__county__isnull=False, unit__county=user.county_id
+    )
     try:
         twofactor.reset(request.user, person, request=request)
     except ValidationError as exc:

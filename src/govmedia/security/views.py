@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from govmedia.org.models import User
 from govmedia.org.permissions import can, require
 from govmedia.registry.models import Account, AccountStatus
 from govmedia.web.errors import InvalidState
@@ -109,10 +110,23 @@ SIGNINS = Listing(
 )
 
 
+def signins_of_county(county_id: int | None) -> Any:
+    """The sign-ins of a county's people: their successes, and failures under their usernames (a failure
+    names no person). Failures under usernames nobody has belong to no county and are shown to none."""
+    if county_id is None:
+        return SignInRecord.objects.none()
+    people = User.objects.filter(unit__county=county_id)
+    return SignInRecord.objects.filter(
+        Q(user__unit__county=county_id) | Q(user__isnull=True, username__in=people.values("username"))
+    )
+
+
 def signins(request: HttpRequest) -> HttpResponse:
-    """Sign-ins with device and IP; first-seen devices, failures and outside sign-ins stand out (R6.1-4)."""
-    require(request.user, "security.watch_signins")
-    qs = SignInRecord.objects.select_related("user__unit").order_by("-at", "-id")
+    """Sign-ins of the county's people with device and IP; first-seen devices, failures and outside sign-ins
+    stand out (R6.1-4)."""
+    user: Any = request.user
+    require(user, "security.watch_signins")
+    qs = signins_of_county(user.county_id).select_related("user__unit").order_by("-at", "-id")
     only = request.GET.get("only")
     if only == "flagged":
         qs = qs.filter(Q(new_device=True) | Q(success=False) | Q(outside_office=True))
@@ -136,8 +150,10 @@ def signins(request: HttpRequest) -> HttpResponse:
 
 
 def networks(request: HttpRequest) -> HttpResponse:
-    """Office networks (CIDR) and first-seen devices: the security administrator keeps them."""
-    require(request.user, "security.watch_signins")
+    """Office networks (CIDR, instance-wide) and the first-seen devices of the county's people: the security
+    administrator keeps them."""
+    user: Any = request.user
+    require(user, "security.watch_signins")
     may_edit = can(request.user, "security.manage_settings")
     form = NetworkForm(request.POST or None)
     if request.method == "POST":
@@ -153,7 +169,9 @@ def networks(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "已登记办公网络。")
                 return redirect("security:networks")
     devices = (
-        KnownDevice.objects.filter(approved=False)
+        KnownDevice.objects.filter(
+            approved=False, user__unit__county__in=[user.county_id] if user.county_id else []
+        )
         .select_related("user__unit")
         .order_by("-first_seen_at")[:100]
     )
@@ -174,7 +192,14 @@ def network_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def device_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    services.approve_device(request.user, get_object_or_404(KnownDevice, pk=pk), request=request)
+    user: Any = request.user
+    device = get_object_or_404(
+        KnownDevice.objects.select_related("user__unit"),
+        pk=pk,
+        user__unit__county__isnull=False,
+        user__unit__county=user.county_id,
+    )
+    services.approve_device(user, device, request=request)
     messages.success(request, "已确认为常用设备。")
     return redirect("security:networks")
 
@@ -496,7 +521,7 @@ def file(request: HttpRequest, pk: int) -> FileResponse:
     path = uploads.path_of(stored)
     if not path.exists():
         raise Http404
-    plan = EmergencyPlan.objects.filter(file=stored).order_by("-id").first()
+    plan = EmergencyPlan.objects.visible_to(user).filter(file=stored).order_by("-id").first()
     name = plan.file_name if plan else f"{stored.sha256[:16]}.{uploads.EXTENSIONS.get(stored.format, 'bin')}"
     response = FileResponse(
         path.open("rb"),
