@@ -247,3 +247,32 @@ def test_list_queries_use_indexes_on_postgresql(cast: dict[str, User]) -> None:
         plan = qs.explain()
         assert f"Seq Scan on {table}" not in plan, (name, plan)
         assert "Index" in plan, (name, plan)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are checked on PostgreSQL only")
+def test_county_level_work_is_found_by_the_county_indexes(db: Any) -> None:
+    """The centre's open review and message steps (held by the county level, R5.4-4, R7-2) are read through
+    the partial indexes on the steps' county, not by joining every county's open steps to their posts and
+    messages (what made the province's queues take seconds)."""
+    from govmedia.inquiries.queries import steps_waiting_for as messages_waiting_for
+    from govmedia.publishing.queries import steps_waiting_for
+
+    call_command(
+        "seed",
+        "--scale",
+        "county",
+        "--counties",
+        "6",
+        "--factor",
+        "0.1",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    centre = User.objects.get(username="c0000_02_0")
+    centre.role_codes()
+    for qs, index in (
+        (steps_waiting_for(centre), "review_step_county_open"),
+        (messages_waiting_for(centre), "inquiry_step_county_open"),
+    ):
+        plan = qs[:30].explain()
+        assert index in plan, plan
