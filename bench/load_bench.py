@@ -2,11 +2,11 @@
 
 Seeds demo data plus `seed --scale county --factor 0.1` under a temp dir (SQLite; PostgreSQL when DATABASE_URL
 is set — it must be an empty database), serves it with gunicorn (bench/harness.py: 2 gthread workers), signs
-in BENCH_LOAD_USERS sessions through the sign-in form, spread over several demo users, and lets each session
-walk the main pages at random, back to back with no think time, for BENCH_LOAD_SECONDS (60). A post's detail
-page is reached through a link on the post list the user saw last. Prints requests, errors, p50/p95/p99 and
-req/s overall and per page, writes them to bench/RESULTS.md, and exits 1 if any request failed (anything
-but 200, or no answer). It stops by itself.
+in BENCH_LOAD_USERS sessions through the sign-in form, spread over several people of the first seeded county,
+and lets each session walk the main pages at random, back to back with no think time, for BENCH_LOAD_SECONDS
+(60). A post's detail page is reached through a link on the post list the user saw last. Prints requests,
+errors, p50/p95/p99 and req/s overall and per page, writes them to bench/RESULTS.md, and exits 1 if any
+request failed (anything but 200, or no answer). It stops by itself.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from harness import (
+    SEEDED,
     CpuWatch,
     Fixed,
     Run,
@@ -39,9 +40,9 @@ from harness import (
 SESSIONS = int(os.environ.get("BENCH_LOAD_USERS", "50"))
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 FACTOR = 0.1
-# Demo users who sign in with a password alone (the leaders and administrators must pass two-factor
-# sign-in first, which a load driver cannot); each session is one of them, in turn.
-NAMES = ["center", "edu_admin", "town_admin", "legal_reviewer", "secrecy_reviewer"]
+# People of a seeded county who sign in with a password alone (the leaders and administrators must pass
+# two-factor sign-in first, which a load driver cannot); each session is one of them, in turn.
+NAMES = [SEEDED[k] for k in ("centre", "dept_admin", "town_admin", "legal", "secrecy")]
 DETAIL = "稿件详情"
 LIST = "稿件列表"
 PAGES = [
@@ -124,7 +125,7 @@ def main() -> int:
             started = time.monotonic()
             cookies = sign_in_all(base, names)
             print(f"{len(cookies)} sessions signed in in {time.monotonic() - started:.1f} s", flush=True)
-            # Warm-up and check: each demo user opens every page once (the list before a detail), then
+            # Warm-up and check: each of those people opens every page once (the list before a detail), then
             # every session opens its to-do page.
             started = time.monotonic()
             tours = cookies[: len(NAMES)]
@@ -156,7 +157,7 @@ def main() -> int:
         f"{SESSIONS} concurrent users, each its own session signed in through the sign-in form as one of "
         f"{users} in turn, walking the main pages at random (the next page uniformly among the others; a "
         f"post's detail through a link on the last post list seen), back to back with no think time, for "
-        f"{run.elapsed:.0f} s after a warm-up (each demo user opens every page once, each session its "
+        f"{run.elapsed:.0f} s after a warm-up (each of those people opens every page once, each session its "
         f"to-do page). The client runs on the same machine as the server ({cpu}). "
         f"Data: demo + `seed --scale county --factor {FACTOR}` ({seed_counts(seeded)}). An error is any "
         f"answer but 200 (redirects not followed) or no answer; req/s counts the 200 answers.",
