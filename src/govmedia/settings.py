@@ -106,7 +106,7 @@ if test_name := os.environ.get("TEST_DATABASE_NAME"):  # parallel test runs on o
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Page queries are short; PostgreSQL's JIT compiled the bigger ones for up to 0.7 s before running them
     # for 50 ms (province scale), so it is off for the app's connections.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
