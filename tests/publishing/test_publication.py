@@ -50,6 +50,8 @@ def test_archive_holds_the_exact_published_content_and_chain(
     )
     archive = Archive.objects.get(post=post)
     assert archive.content_hash == post.content_hash and archive.content["title"] == GOOD["title"]
+    account = Account.objects.get(pk=accounts["edu_wechat"].pk)
+    assert account.last_published_at == post.published_at  # what the inspection table reads (B-5)
     assert [a["step"] for a in archive.approvals] == ["合法性审查", "保密审查", "单位领导审签"]
     assert all(a["hash"] == post.content_hash for a in archive.approvals)
     with pytest.raises(ValueError):

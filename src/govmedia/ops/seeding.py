@@ -453,6 +453,14 @@ class CountySeeder:
         w.write(t_acc, acc_rows)
 
         post_ids = self._posts(unit_ids, unit_names, local, first_of, holder, unit_accounts)
+        latest = (
+            Post.objects.filter(accounts=models.OuterRef("pk"), published_at__isnull=False)
+            .order_by()
+            .values("accounts")
+            .annotate(at=models.Max("published_at"))
+            .values("at")
+        )
+        Account.objects.filter(pk__in=acc_ids).update(last_published_at=models.Subquery(latest))
         self._inquiries(acc_ids, acc_types, unit_ids, local, first_of, holder)
         duty = people.ids[5 * center : 5 * center + 5]
         w.write(

@@ -486,6 +486,7 @@ def publish(actor: Any, post: Post, url: str = "", request: Any = None, via: str
         if post.publish_deadline:
             meet(post.publish_deadline, now)
         post.save()
+        post.accounts.update(last_published_at=now)
         _archive(post)
         late = bool(post.publish_deadline and post.publish_deadline.due_at < now)
         record(

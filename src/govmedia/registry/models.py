@@ -155,6 +155,9 @@ class Account(models.Model):
     )
     verified_on = models.DateField("认证日期", null=True, blank=True)
     verification_expires_on = models.DateField("认证有效期至", null=True, blank=True)
+    # Set by publishing when a post goes out on the account, so that the inspection table (B-5 更新频率)
+    # reads a column instead of every post the account ever carried.
+    last_published_at = models.DateTimeField("最近发布时间", null=True, blank=True, editable=False)
 
     # Write-only WeChat push settings (CONTRACT); never shown back.
     wechat_token = models.CharField(max_length=64, blank=True)

@@ -11,7 +11,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from govmedia.inquiries.models import Inquiry, Kind, Status
-from govmedia.publishing.models import Post
 from govmedia.registry.models import Account, Filing
 
 from .indicators import UNANSWERED_MONTHS, WARN_DAYS, Facts, Verdict, add_months, judge
@@ -32,11 +31,6 @@ def _local_date(moment: datetime | None) -> date | None:
 def accounts_with_facts(accounts: Any, today: date) -> Any:
     """Annotate an Account queryset with what `facts_of` reads: all subqueries, one SQL statement."""
     now = timezone.now()
-    last_post = (
-        Post.objects.filter(accounts=OuterRef("pk"), published_at__isnull=False)
-        .order_by("-published_at")
-        .values("published_at")[:1]
-    )
     open_valid = (
         Inquiry.objects.filter(account=OuterRef("pk"))
         .exclude(status=Status.CLOSED)
@@ -54,7 +48,6 @@ def accounts_with_facts(accounts: Any, today: date) -> Any:
     unsent = Q(status__in=[Filing.Status.DRAFT, Filing.Status.RETURNED], first_submitted_at__isnull=True)
     recent = today - timedelta(days=365)
     return accounts.select_related("unit").annotate(
-        last_published_at=Subquery(last_post),
         has_inquiry=Exists(Inquiry.objects.filter(account=OuterRef("pk"))),
         unanswered_over=Coalesce(Subquery(over_limit, output_field=IntegerField()), Value(0)),
         oldest_open_at=Subquery(open_valid.order_by("received_at").values("received_at")[:1]),
