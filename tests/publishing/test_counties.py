@@ -1,6 +1,7 @@
 """One instance, several counties: a county's reviewers, leaders and centre decide, publish and list only
 the posts of their own county (R5.4-2, R5.4-4, R5.1-3, R3.2.9). Demo county 姚安县, neighbour 大姚县."""
 
+import io
 from datetime import timedelta
 from typing import Any
 
@@ -185,3 +186,29 @@ def test_r3_2_9_coordination_tasks_stay_in_their_county(
     assert "姚安县转载任务" in ours and "大姚县解读任务" not in ours
     assert "大姚县解读任务" in theirs and "姚安县转载任务" not in theirs
     assert "大姚县解读任务" in login("dy_town_admin").get("/publishing/tasks/").content.decode()
+
+
+def test_r5_4_7_r7_5_the_slips_name_the_county_of_the_post_or_message(
+    login: Any, neighbour: dict[str, Any]
+) -> None:
+    """The approval slip and the handling slip are the county's own forms: 《大姚县…审批单》 for 大姚县."""
+    from docx import Document
+
+    from govmedia.inquiries.models import Inquiry
+
+    people, town = neighbour["people"], neighbour["units"]["town"]
+    post = Post.objects.create(
+        unit=town, author=people["dy_town_admin"], title="通知", body="正文", content_hash="x", round=1
+    )
+    inquiry = Inquiry.objects.create(
+        account=neighbour["accounts"]["town"], platform="weibo", content="咨询", received_at=timezone.now()
+    )
+    client = login("dy_center")
+    assert (
+        "大姚县政务微博、政务微信发布信息审批单"
+        in client.get(f"/publishing/{post.pk}/slip/").content.decode()
+    )
+    page = client.get(f"/inquiries/{inquiry.pk}/slip/").content.decode()
+    assert "大姚县政务微博、政务微信留言批办单" in page and "姚安县" not in page
+    word = Document(io.BytesIO(client.get(f"/publishing/{post.pk}/slip.docx").content))
+    assert word.paragraphs[0].text == "大姚县政务微博、政务微信发布信息审批单"

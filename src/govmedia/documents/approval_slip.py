@@ -1,4 +1,5 @@
-"""《姚安县政务微博、政务微信发布信息审批单》 (R5.4-7): rows shared by the print view and the Word file."""
+"""《XX县政务微博、政务微信发布信息审批单》 (R5.4-7): rows shared by the print view and the Word file;
+the title names the post's county."""
 
 from typing import Any
 
@@ -9,7 +10,9 @@ from docx.shared import Cm
 
 from .word import heading, put, to_bytes
 
-TITLE = "姚安县政务微博、政务微信发布信息审批单"
+
+def title_for(post: Any) -> str:
+    return f"{post.unit.county.name}政务微博、政务微信发布信息审批单"
 
 
 def _when(moment: Any) -> str:
@@ -58,7 +61,7 @@ def build_docx(post: Any, steps: list[Any]) -> bytes:
     doc = Document()
     section = doc.sections[0]
     section.left_margin = section.right_margin = Cm(2.2)
-    heading(doc, TITLE)
+    heading(doc, title_for(post))
     rows = slip_rows(post, steps)
     table = doc.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"

@@ -1,4 +1,5 @@
-"""《姚安县政务微博、政务微信留言批办单》 (R7-5): the values the print view and the Word file both render."""
+"""《XX县政务微博、政务微信留言批办单》 (R7-5): the values the print view and the Word file both render;
+the title names the message's county."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-
-TITLE = "姚安县政务微博、政务微信留言批办单"
 
 
 def chinese_time(value: datetime | None) -> str:
@@ -45,6 +44,7 @@ class UnitReply:
 
 @dataclass(frozen=True)
 class Slip:
+    title: str
     number: str
     head: list[Row]  # the message and its registration
     instruction: list[Row]
@@ -128,7 +128,8 @@ def handling_slip(inquiry: Any, steps: list[Any]) -> Slip:
     ]
     if petition:
         final.append(Row("信访登记", f"已告知信访渠道并登记（{_when(petition)}）"))
-    return Slip(inquiry.number, head, instruction, units, final)
+    title = f"{inquiry.account.unit.county.name}政务微博、政务微信留言批办单"
+    return Slip(title, inquiry.number, head, instruction, units, final)
 
 
 def _font(run: Any, size: float = 10.5, bold: bool = False) -> None:
@@ -159,7 +160,7 @@ def build_docx(slip: Slip) -> bytes:
     section.left_margin = section.right_margin = Cm(2)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(TITLE), size=16, bold=True)
+    _font(p.add_run(slip.title), size=16, bold=True)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _font(p.add_run(f"编号：{slip.number}"))

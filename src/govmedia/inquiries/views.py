@@ -339,7 +339,8 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
 
 def _slip(request: HttpRequest, pk: int) -> tuple[Inquiry, Any]:
     inquiry = get_object_or_404(
-        Inquiry.objects.visible_to(request.user).select_related("account", "registered_by"), pk=pk
+        Inquiry.objects.visible_to(request.user).select_related("account__unit__county", "registered_by"),
+        pk=pk,
     )
     steps = list(inquiry.steps.select_related("deadline", "decided_by", "assignee_unit").order_by("id"))
     return inquiry, handling_slip(inquiry, steps)

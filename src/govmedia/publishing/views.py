@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from govmedia.audit.services import record
 from govmedia.compliance.panel import panel_context
-from govmedia.documents.approval_slip import TITLE as SLIP_TITLE
-from govmedia.documents.approval_slip import build_docx, slip_rows
+from govmedia.documents.approval_slip import build_docx, slip_rows, title_for
 from govmedia.documents.word import docx_response
 from govmedia.org.permissions import can
 from govmedia.web.errors import ContentRejected, InvalidState
@@ -215,7 +214,7 @@ def post_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _post_and_round(request: HttpRequest, pk: int) -> tuple[Post, list[Any]]:
     post = get_object_or_404(
-        Post.objects.visible_to(request.user).select_related("unit", "author", "published_by"), pk=pk
+        Post.objects.visible_to(request.user).select_related("unit__county", "author", "published_by"), pk=pk
     )
     steps = list(post.steps.filter(round=post.round).select_related("decided_by").order_by("order"))
     return post, steps
@@ -225,7 +224,9 @@ def approval_slip(request: HttpRequest, pk: int) -> HttpResponse:
     """The approval slip as a print view (R5.4-7)."""
     post, steps = _post_and_round(request, pk)
     return render(
-        request, "publishing/slip.html", {"post": post, "rows": slip_rows(post, steps), "title": SLIP_TITLE}
+        request,
+        "publishing/slip.html",
+        {"post": post, "rows": slip_rows(post, steps), "title": title_for(post)},
     )
 
 
