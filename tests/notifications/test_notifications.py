@@ -358,3 +358,21 @@ def test_b7_incident_notifies_leaders_at_once(
     notes = Notification.objects.filter(url=f"/security/incidents/{incident.pk}/", urgent=True)
     assert notes.exists()
     assert any("栋川发布内容被篡改" in m.subject and "【紧急】" in m.subject for m in mail.outbox)
+
+
+def test_b7_a_provinces_people_take_turns_each_visited_within_a_few_minutes(
+    db: Any, monkeypatch: Any
+) -> None:
+    """Thousands of people cannot all be visited every minute: each run takes one turn of PEOPLE_PER_RUN,
+    and consecutive minutes together visit everyone once."""
+    from govmedia.notifications import sweep
+
+    everyone = set(User.objects.filter(is_active=True, roles__isnull=False).values_list("pk", flat=True))
+    assert len(everyone) > 5
+    assert {u.pk for u in sweep.people(timezone.now())} == everyone  # a county: all of them each run
+    monkeypatch.setattr(sweep, "PEOPLE_PER_RUN", 5)
+    turns = -(-len(everyone) // 5)
+    start = timezone.now().replace(second=0, microsecond=0)
+    visits = [[u.pk for u in sweep.people(start + timedelta(minutes=m))] for m in range(turns)]
+    assert sorted(pk for visit in visits for pk in visit) == sorted(everyone)
+    assert max(len(visit) for visit in visits) < len(everyone)  # each run only a part

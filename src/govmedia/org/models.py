@@ -177,9 +177,7 @@ class UnitScopedQuerySet(models.QuerySet):
     unit_field = "unit"
 
     def visible_to(self, user: Any) -> UnitScopedQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.unit_id is None:
+        if not getattr(user, "is_authenticated", False) or user.unit_id is None:
             return self.none()
         if sees_whole_county(user):
             return self.filter(**{f"{self.unit_field}__county": user.county_id})
