@@ -198,8 +198,12 @@ def units_visible_to(user: Any) -> models.QuerySet[Unit]:
     return Unit.objects.filter(pk=user.unit_id)
 
 
+def in_own_county(user: Any, county_id: int | None) -> bool:
+    return county_id is not None and user.county_id == county_id
+
+
 def same_county(user: Any, unit: Unit | None) -> bool:
-    return unit is not None and user.county_id is not None and unit.county_id == user.county_id
+    return unit is not None and in_own_county(user, unit.county_id)
 
 
 def speaks_for(unit: Unit | None, other: Unit) -> bool:

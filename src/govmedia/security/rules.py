@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from govmedia.org.models import Unit, same_county, speaks_for
+from govmedia.org.models import Unit, in_own_county, same_county, speaks_for
 from govmedia.org.permissions import rule
 
 
@@ -37,18 +37,9 @@ def _county_role(user: Any, unit: Unit | None, *roles: str) -> bool:
     return bool(user.has_role(*roles) and same_county(user, unit))
 
 
-def person_county(person: Any) -> int | None:
-    unit = getattr(person, "unit", None) if person is not None else None
-    return unit.county_id if unit is not None else None
-
-
 def incident_county(incident: Any) -> int | None:
     """An incident belongs to the county of the person who opened it (as `IncidentQuerySet.visible_to`)."""
-    return person_county(incident.opened_by)
-
-
-def in_my_county(user: Any, county_id: int | None) -> bool:
-    return county_id is not None and user.county_id == county_id
+    return incident.opened_by.county_id
 
 
 @rule("security.watch_signins")
@@ -56,13 +47,13 @@ def _watch_signins(user: Any, person: Any) -> bool:
     """The sign-in watch; with a person, that person's sign-ins and devices (their county's only)."""
     if not user.has_role("secadmin", "sysadmin"):
         return False
-    return person is None or in_my_county(user, person_county(person))
+    return person is None or in_own_county(user, person.county_id)
 
 
 @rule("security.approve_device")
 def _approve_device(user: Any, device: Any) -> bool:
     """The security administrator confirms a device of a person of their county."""
-    return bool(user.has_role("secadmin")) and in_my_county(user, person_county(device.user))
+    return bool(user.has_role("secadmin")) and in_own_county(user, device.user.county_id)
 
 
 @rule("security.manage_settings")
@@ -84,7 +75,7 @@ def _manage_roster(user: Any, shift: Any) -> bool:
     """The county's roster; with a shift, one of the county's own days."""
     if not _roster_role(user) or user.county_id is None:
         return False
-    return shift is None or in_my_county(user, shift.county_id)
+    return shift is None or in_own_county(user, shift.county_id)
 
 
 @rule("security.manage_periods")
@@ -92,7 +83,7 @@ def _manage_periods(user: Any, period: Any) -> bool:
     """Important meetings and events (heightened monitoring) of the person's county."""
     if not user.has_role("duty_officer", "secadmin", "center_staff") or user.county_id is None:
         return False
-    return period is None or in_my_county(user, period.county_id)
+    return period is None or in_own_county(user, period.county_id)
 
 
 @rule("security.patrol")
@@ -110,7 +101,7 @@ def _open_incident(user: Any, account: Any) -> bool:
 
 @rule("security.work_incident")
 def _work_incident(user: Any, incident: Any) -> bool:
-    return bool(user.has_role("duty_officer", "secadmin")) and in_my_county(user, incident_county(incident))
+    return bool(user.has_role("duty_officer", "secadmin")) and in_own_county(user, incident_county(incident))
 
 
 @rule("security.change_password")
