@@ -79,6 +79,17 @@ def test_b5_inspection_page_and_excel_export(login: Any) -> None:
     assert wenlv[5].startswith("不合格") and "实名认证已于" in wenlv[-2]
 
 
+def test_b5_inspection_rows_escape_what_people_typed(login: Any) -> None:
+    """The table's rows are built in Python (templatetags/inspection.py): names stay text, never markup."""
+    Account.objects.filter(name="姚安文旅").update(name='姚安<b>文旅</b>"x')
+    page = login("center").get("/reports/inspection/").content.decode()
+    assert "姚安&lt;b&gt;文旅&lt;/b&gt;&quot;x（" in page and "<b>文旅" not in page
+    row = page.split("姚安&lt;b&gt;")[1].split("</tr>")[0]  # from the account cell on: 10 cells
+    assert (
+        row.count('<td data-label="') == 10 and '<span class="badge danger">不合格（单项否决）</span>' in row
+    )
+
+
 @pytest.mark.parametrize("query", ["unit=abc", "unit=999999", "result=zzz", "unit=-1"])
 def test_b5_bad_inspection_filters_answer_400_in_chinese(login: Any, query: str) -> None:
     response = login("center").get(f"/reports/inspection/?{query}")
