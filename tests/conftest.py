@@ -33,6 +33,14 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_reuse_between_requests(settings: Any) -> None:
+    """Every request counts the to-do badge and refreshes the session, the worst case, so that a page's
+    query count does not depend on what the test requested before (tests/web/test_nav_badge.py and
+    test_session_refresh.py put the production values back)."""
+    settings.NAV_BADGE_SECONDS = settings.SESSION_REFRESH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     """Rate-limit counters live in the cache; each test starts with none (tests share one address)."""
     from django.core.cache import cache

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "govmedia.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "govmedia.web.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "govmedia.api.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "govmedia.web.middleware.ForgetBadgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "govmedia.security.middleware.DeviceCookieMiddleware",
@@ -105,8 +107,11 @@ if test_name := os.environ.get("TEST_DATABASE_NAME"):  # parallel test runs on o
     DATABASES["default"]["TEST"] = {"NAME": test_name}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Page queries are short; PostgreSQL's JIT compiled the bigger ones for up to 0.7 s before running them
-    # for 50 ms (province scale), so it is off for the app's connections.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+    # for 50 ms (province scale), so it is off for the app's connections. Parallel workers likewise: starting
+    # one cost a few ms of a 7 ms queue query, and under load the cores are busy serving other pages.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -132,10 +137,14 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Idle timeout: the session expires after this many seconds without a request.
+# How long the navigation's to-do badge may be reused before it is counted again (web.context.nav_counts).
+NAV_BADGE_SECONDS = int(os.environ.get("NAV_BADGE_SECONDS", 60))
+# Idle timeout: the session expires after this many seconds without a request. Its expiry is moved on by
+# requests at most once every SESSION_REFRESH_SECONDS (web.middleware.SessionRefreshMiddleware), so it
+# may end up to that much sooner, never later.
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

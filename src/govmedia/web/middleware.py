@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from govmedia.org.models import confined_to_audit_log
 
+REFRESHED_KEY = "refreshed_at"  # when the session's expiry was last moved on (epoch seconds)
 # Paths with their own authentication (API tokens, platform signatures) or none at all.
 OPEN_PREFIXES = ("/api/", "/platforms/", "/static/")
 
@@ -101,6 +103,37 @@ class SecurityHeadersMiddleware:
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
         return response
+
+
+class SessionRefreshMiddleware:
+    """The idle timeout: a signed-in session's expiry moves on with its requests, but at most once every
+    settings.SESSION_REFRESH_SECONDS; saving it on every request was a database write per page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            if now - request.session.get(REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                request.session[REFRESHED_KEY] = now
+        return response
+
+
+class ForgetBadgeMiddleware:
+    """Whatever a person posts may change their own to-do count: the next page counts it afresh."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            from .context import forget_badge
+
+            forget_badge(request)
+        return self.get_response(request)
 
 
 class AuditRefusalMiddleware:
