@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from govmedia.org.models import Unit
 
@@ -30,23 +30,24 @@ def steps_waiting_for(user: Any) -> QuerySet[ReviewStep]:
 
 def posts_to_publish(user: Any) -> QuerySet[Post]:
     """Approved posts on accounts this person administers (the centre: its county government's accounts).
-    EXISTS rather than a join, so no DISTINCT: a count or a page stops after the rows it needs."""
+    Subqueries rather than a join, so no DISTINCT: a count or a page stops after the rows it needs."""
     if user.unit_id is None:
         return Post.objects.none()
     links = Post.accounts.through.objects.filter(post=OuterRef("pk"))
+    posts = Post.objects.filter(status=Post.Status.APPROVED)
     if user.has_role("center_staff"):
+        # A scalar subquery on the county's approved posts, not EXISTS: PostgreSQL turned EXISTS into a join
+        # that read every post ever linked to the county government's accounts (~3 000 at province scale)
+        # to find the ~150 approved ones; this reads the county's ~750 approved posts (9 ms → 5 ms).
         county_gov = links.filter(
             account__unit__kind=Unit.Kind.COUNTY_GOV, account__unit__county=user.county_id
-        )
-        mine = Q(Exists(county_gov))
+        ).values("pk")[:1]
+        posts = posts.alias(county_gov_link=Subquery(county_gov))
+        mine = Q(unit__county=user.county_id, county_gov_link__isnull=False)
         if user.has_role("unit_admin"):
             mine |= Q(Exists(links.filter(account__unit=user.unit_id)))
     elif user.has_role("unit_admin"):
         mine = Q(Exists(links.filter(account__unit=user.unit_id)))
     else:
         return Post.objects.none()
-    return (
-        Post.objects.filter(mine, status=Post.Status.APPROVED)
-        .select_related("publish_deadline", "unit")
-        .order_by("publish_deadline__due_at")
-    )
+    return posts.filter(mine).select_related("publish_deadline", "unit").order_by("publish_deadline__due_at")
