@@ -101,3 +101,21 @@ def test_r3_1_1_services_refuse_the_other_countys_units_and_people(
     assert Unit.objects.filter(name="栋川镇").exists()
     assert User.objects.get(pk=moved.pk).unit == neighbour["units"]["town"]
     assert cast["sysadmin"].county_id != dy_sysadmin.county_id
+
+
+def test_r3_1_1_the_header_names_the_persons_county_and_unit(login: Any, neighbour: dict[str, Any]) -> None:
+    """In a province's instance a township's name alone does not say which county one is working in."""
+    assert '<span class="unit">大姚县 金碧镇</span>' in login("dy_town_admin").get("/").content.decode()
+    assert '<span class="unit">大姚县电子政务中心</span>' in login("dy_center").get("/").content.decode()
+    assert '<span class="unit">姚安县 栋川镇</span>' in login("town_admin").get("/").content.decode()
+
+
+def test_a_signed_in_person_comes_with_their_unit_and_county_in_one_query(login: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("town_admin")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/")
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "org_unit"')]
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "org_county"')]

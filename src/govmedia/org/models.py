@@ -63,6 +63,12 @@ class Unit(models.Model):
         return self.name
 
     @property
+    def name_with_county(self) -> str:
+        """「姚安县 栋川镇」; a unit named after its county (姚安县人民政府) as it is named."""
+        county = self.county.name
+        return self.name if self.name.startswith(county) else f"{county} {self.name}"
+
+    @property
     def is_county_level(self) -> bool:
         """The county government, its office and the centre act for the whole county."""
         return self.kind in COUNTY_LEVEL_KINDS
