@@ -135,3 +135,12 @@ def test_b1_deadline_tag_marks_overdue_and_provisional() -> None:
     provisional = open_deadline("after_workdays", date(2099, 3, 2), 3, "7")
     html = tag.render(Context({"d": provisional}))
     assert "暂按周一至周五计算" in html and "已超期" not in html
+
+
+def test_b1_a_browser_set_to_english_still_gets_chinese_messages(login: Any) -> None:
+    """Chinese throughout: the browser's Accept-Language does not switch Django's own messages."""
+    client = login("sysadmin")
+    response = client.post("/calendar/", {"year": 2027, "text": ""}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert "这个字段是必填项" in html and "This field is required" not in html
+    assert 'lang="zh-hans"' in html
