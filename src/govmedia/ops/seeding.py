@@ -831,6 +831,21 @@ def run_counties_here(jobs: Iterable[Job]) -> Iterator[CountyResult]:
         yield CountySeeder(job, make_writer()).run()
 
 
+_INHERITED: list[Any] = []
+
+
+def forget_inherited_connections() -> None:
+    """In a forked worker: never touch a database connection the parent held at the fork (the seed closes
+    them first, but a test run's shared connection survived that). Using it would interleave two processes
+    on one socket, and closing or dropping it would end the parent's session, so it is only put aside."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None:
+            _INHERITED.append(conn.connection)
+            conn.connection = None
+
+
 def _work(job: Job) -> CountyResult:
     """A county in a worker process (PostgreSQL), on the worker's own connection."""
     return CountySeeder(job, make_writer()).run()

@@ -75,7 +75,7 @@ class Command(JsonCommand):
         pool = None
         if workers > 1:  # fork before this process holds a connection (and the chain head's lock)
             connections.close_all()
-            pool = multiprocessing.get_context("fork").Pool(workers)
+            pool = multiprocessing.get_context("fork").Pool(workers, seeding.forget_inherited_connections)
         try:
             with transaction.atomic():
                 # Hold the head's row lock for the whole run: nobody else appends to the chain meanwhile.
