@@ -97,3 +97,14 @@ def test_overdue_red_with_how_late_due_soon_highlighted_provisional_marked(
 def test_home_shows_the_overview_link_to_county_people_only(login: Any) -> None:
     assert "/reports/overview/" in login("center").get("/").content.decode().split("<main")[1]
     assert "/reports/overview/" not in login("edu_admin").get("/").content.decode().split("<main")[1]
+
+
+def test_item_links_are_what_reverse_gives() -> None:
+    from django.urls import reverse
+
+    from govmedia.web.todo import links_to
+
+    detail, extend = links_to("publishing:detail"), links_to("registry:account_action", "verification")
+    for pk in (1, 42, 9876543210, 10**12):
+        assert detail(pk) == reverse("publishing:detail", args=[pk])
+        assert extend(pk) == reverse("registry:account_action", args=[pk, "verification"])

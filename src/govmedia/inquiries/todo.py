@@ -1,8 +1,6 @@
 from typing import Any
 
-from django.urls import reverse
-
-from govmedia.web.todo import Capped, Part, TodoItem, counter, provider
+from govmedia.web.todo import Capped, Part, TodoItem, counter, links_to, provider
 
 from .queries import SUPERVISION_WINDOW, steps_waiting_for, supervision_notices, supervisions_for
 
@@ -20,10 +18,11 @@ def inquiry_items(user: Any) -> list[TodoItem]:
             "deadline__provisional",
         )
     )
+    detail = links_to("inquiries:detail")
     items = [
         TodoItem(
             f"{s.get_kind_display()}：{s.inquiry}",
-            reverse("inquiries:detail", args=[s.inquiry_id]),
+            detail(s.inquiry_id),
             "留言处置",
             s.deadline.due_at if s.deadline else None,
             bool(s.deadline and s.deadline.provisional),
@@ -33,7 +32,7 @@ def inquiry_items(user: Any) -> list[TodoItem]:
     items += [
         TodoItem(
             f"督办（第{n.sequence}次）：{n.unit}承办的{n.inquiry.number}已超期",
-            reverse("inquiries:detail", args=[n.inquiry_id]),
+            detail(n.inquiry_id),
             "留言督办",
             n.due_at,
         )

@@ -1,9 +1,8 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
 
-from govmedia.web.todo import Capped, Part, TodoItem, counter, provider
+from govmedia.web.todo import Capped, Part, TodoItem, counter, links_to, provider
 
 from .models import Post, ReviewStep
 from .queries import posts_to_publish, steps_waiting_for
@@ -27,10 +26,11 @@ def _steps(user: Any) -> QuerySet[ReviewStep]:
 
 @provider
 def publishing_items(user: Any) -> list[TodoItem]:
+    detail = links_to("publishing:detail")
     items = [
         TodoItem(
             f"{s.label}：{s.post.title}",
-            reverse("publishing:detail", args=[s.post_id]),
+            detail(s.post_id),
             "信息审核",
             s.deadline.due_at if s.deadline else None,
             bool(s.deadline and s.deadline.provisional),
@@ -41,14 +41,14 @@ def publishing_items(user: Any) -> list[TodoItem]:
     items += [
         TodoItem(
             f"待发布：{p.title}",
-            reverse("publishing:detail", args=[p.pk]),
+            detail(p.pk),
             "信息发布",
             p.publish_deadline.due_at if p.publish_deadline else None,
         )
         for p in to_publish.only("title", "publish_deadline__due_at")[:50]
     ]
     items += [
-        TodoItem(f"已退回，请修改：{p.title}", reverse("publishing:detail", args=[p.pk]), "信息发布")
+        TodoItem(f"已退回，请修改：{p.title}", detail(p.pk), "信息发布")
         for p in _rejected(user).only("title").order_by("-updated_at")[:20]
     ]
     return items

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govmedia.org.permissions import can
-from govmedia.web.todo import Capped, Part, TodoItem, counter, provider
+from govmedia.web.todo import Capped, Part, TodoItem, counter, links_to, provider
 
 from . import grants
 from .models import Account, AccountQuerySet, Filing, OperatorGrant
@@ -56,12 +56,13 @@ DEADLINE_ROW = ("deadline__due_at", "deadline__provisional")
 @provider
 def registry_todos(user: Any) -> list[TodoItem]:
     items: list[TodoItem] = []
+    filing = links_to("registry:filing")
     if user.has_role("office_leader"):
         for f in _to_review(user).select_related("account__unit").only(*FILING_ROW)[:50]:
             items.append(
                 TodoItem(
                     f"审核{f.kind_label}：{f.account.name}",
-                    reverse("registry:filing", args=[f.pk]),
+                    filing(f.pk),
                     "备案审核",
                 )
             )
@@ -75,7 +76,7 @@ def registry_todos(user: Any) -> list[TodoItem]:
         items.append(
             TodoItem(
                 f"{verb}{f.kind_label}：{f.account.name}",
-                reverse("registry:filing", args=[f.pk]),
+                filing(f.pk),
                 "账号备案",
                 None if f.first_submitted_at else f.deadline.due_at,
                 f.deadline.provisional,
@@ -84,6 +85,7 @@ def registry_todos(user: Any) -> list[TodoItem]:
     if to_review := _grants_due(user).count():
         items.append(TodoItem(f"{to_review}项账号操作授权待复核", reverse("registry:grants"), "授权复核"))
     tz = timezone.get_current_timezone()
+    extend = links_to("registry:account_action", "verification")
     for a in (
         _expiring(user).select_related("unit").only("name", "unit__county", "verification_expires_on")[:50]
     ):
@@ -94,7 +96,7 @@ def registry_todos(user: Any) -> list[TodoItem]:
         items.append(
             TodoItem(
                 f"实名认证即将到期，请办理延期：{a.name}",
-                reverse("registry:account_action", args=[a.pk, "verification"]),
+                extend(a.pk),
                 "认证延期",
                 due,
             )

@@ -64,6 +64,16 @@ def late_by(due: datetime, now: datetime) -> str:
     return f"{max(1, seconds // 60)}分钟"
 
 
+def links_to(url_name: str, *rest: Any) -> Callable[[Any], str]:
+    """`lambda pk: reverse(url_name, args=[pk, *rest])` at the cost of one `reverse`, for a provider's rows
+    (reversing each of 200 items' links was a tenth of 我的待办's Python)."""
+    from django.urls import reverse
+
+    marker = "9876543210"
+    head, _, tail = reverse(url_name, args=[int(marker), *rest]).partition(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 Provider = Callable[[Any], list[TodoItem]]
 _PROVIDERS: list[Provider] = []
 
