@@ -74,4 +74,5 @@ def check(request: HttpRequest) -> dict[str, Any]:
         post = parse_post(data, allow_media=False)
     except PostInputError as exc:
         raise Unprocessable(f"输入有误：{exc}") from None
-    return report(services.check_post(post, platform))
+    user: Any = request.user
+    return report(services.check_post(post, platform, user.county_id))

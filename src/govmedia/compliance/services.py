@@ -100,14 +100,22 @@ def profile(key: str) -> Profile | None:
     return profiles().get(key)
 
 
-def portal_domains() -> list[str]:
+def portal_domains(county_id: int | None = None) -> list[str]:
+    """The county government portal's domains: the county's own when its sysadmin has set them, else the
+    instance's `COUNTY_PORTAL_DOMAINS`."""
+    if county_id is not None:
+        from govmedia.org.models import County
+
+        county = County.objects.filter(pk=county_id).first()
+        if county is not None and county.portal_domain_list():
+            return county.portal_domain_list()
     return [d.strip() for d in getattr(settings, "COUNTY_PORTAL_DOMAINS", []) if d.strip()]
 
 
-def check_post(post: Post, platform: str | None) -> list[Finding]:
-    """The check as the product runs it: this county's lexicon, limits and portal."""
+def check_post(post: Post, platform: str | None, county_id: int | None = None) -> list[Finding]:
+    """The check as the product runs it: the lexicon, the platform's limits and the county's portal."""
     chosen = profile(platform) if platform else None
-    return check(post, chosen, lexicon=lexicon(), portal_domains=portal_domains())
+    return check(post, chosen, lexicon=lexicon(), portal_domains=portal_domains(county_id))
 
 
 def unprocessable(findings: list[Finding], message: str = "内容检查未通过，请按提示修改。") -> Exception:

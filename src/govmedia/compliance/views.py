@@ -26,11 +26,14 @@ from .panel import panel_context
 MAX_UPLOAD = 200 * 1024 * 1024
 
 
-def _run(form: CheckForm, media: list[MediaRef] | None = None) -> tuple[Post, dict[str, Any]]:
+def _run(
+    request: HttpRequest, form: CheckForm, media: list[MediaRef] | None = None
+) -> tuple[Post, dict[str, Any]]:
     post = form.to_post()
     if media:
         post = Post(**{**post.__dict__, "media": tuple(media)})
-    findings = services.check_post(post, form.cleaned_data.get("platform") or None)
+    user: Any = request.user
+    findings = services.check_post(post, form.cleaned_data.get("platform") or None, user.county_id)
     return post, panel_context(findings, post)
 
 
@@ -44,7 +47,7 @@ def check_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and media_form.is_valid():
         with tempfile.TemporaryDirectory(prefix="govmedia-check-") as workdir:
             refs = _save_uploads(media_form, workdir)
-            _, panel = _run(form, refs)
+            _, panel = _run(request, form, refs)
     return render(request, "compliance/check.html", {"form": form, "media_form": media_form, **panel})
 
 
@@ -76,7 +79,7 @@ def panel(request: HttpRequest) -> HttpResponse:
         context = panel_context([], None, checked=False)
         context["form_errors"] = form.errors
         return render(request, "compliance/_findings_panel.html", context)
-    _, context = _run(form)
+    _, context = _run(request, form)
     return render(request, "compliance/_findings_panel.html", context)
 
 

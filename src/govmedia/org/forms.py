@@ -25,6 +25,19 @@ class ChangePasswordForm(PasswordChangeForm):
         return user
 
 
+class PortalForm(forms.Form):
+    """本县设置: the county government portal's domains (`services.save_portal_domains` checks them)."""
+
+    portal_domains = forms.CharField(label="县人民政府门户网站域名", required=False, max_length=2000)
+
+    def __init__(self, *args: Any, fallback: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["portal_domains"].help_text = (
+            "转载门户网站已发布的信息时，原文网址须属于这些域名（R5.4-1）。多个域名以逗号分隔；"
+            f"留空则使用系统设置：{'、'.join(fallback) or '（未配置）'}。"
+        )
+
+
 class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit

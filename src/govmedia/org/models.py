@@ -17,6 +17,12 @@ class County(models.Model):
     whole province's counties; nobody below the province sees past their own."""
 
     name = models.CharField("县（市、区）名称", max_length=50, unique=True)
+    portal_domains = models.CharField(
+        "县人民政府门户网站域名",
+        max_length=500,
+        blank=True,
+        help_text="转载门户网站已发布的信息时，原文网址须属于这些域名（R5.4-1）；以逗号分隔，留空则用系统设置。",
+    )
 
     class Meta:
         ordering = ["id"]
@@ -24,6 +30,9 @@ class County(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def portal_domain_list(self) -> list[str]:
+        return [d for d in self.portal_domains.split(",") if d]
 
 
 def county_column(*, indexed: bool = False) -> Any:

@@ -1,5 +1,6 @@
 """Every change to units, people and roles goes through here: permission, transaction, audit."""
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.db import transaction
 
 from govmedia.audit.services import record
 
-from .models import RoleGrant, Unit, User, separation_problem
+from .models import County, RoleGrant, Unit, User, separation_problem
 from .permissions import require, rule
 
 
@@ -17,6 +18,8 @@ def _manage_org(user: Any, obj: Any) -> bool:
     """The system administrator keeps their own county's units and people."""
     if not user.has_role("sysadmin") or user.county_id is None:
         return False
+    if isinstance(obj, County):
+        return bool(obj.pk == user.county_id)
     if isinstance(obj, Unit):
         return obj.county_id in (None, user.county_id)
     if isinstance(obj, User):
@@ -81,3 +84,37 @@ def save_person(
         after = {**_snapshot(person, PERSON_FIELDS), "roles": roles, "password_reset": bool(initial_password)}
         record("org.person_saved", actor=actor, obj=person, before=before, after=after, request=request)
     return person
+
+
+DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+MAX_PORTAL_DOMAINS = 10
+
+
+def save_portal_domains(actor: Any, county: County, text: str, request: Any = None) -> County:
+    """The county government portal's domains (R5.4-1), as the sysadmin types them: separated by commas,
+    Chinese commas or spaces; empty for the instance's setting (`COUNTY_PORTAL_DOMAINS`)."""
+    require(actor, "org.manage", county)
+    domains = list(dict.fromkeys(d.lower() for d in re.split(r"[,，、\s]+", text) if d))
+    if bad := [d for d in domains if not DOMAIN.match(d)]:
+        shown = "、".join(bad[:3])
+        message = f"域名格式不正确：{shown}。应为 www.example.gov.cn 这样的域名，不含 http:// 和路径。"
+        raise ValidationError({"portal_domains": [message]})
+    if len(domains) > MAX_PORTAL_DOMAINS:
+        raise ValidationError({"portal_domains": [f"最多填写{MAX_PORTAL_DOMAINS}个域名。"]})
+    value = ",".join(domains)
+    if len(value) > County._meta.get_field("portal_domains").max_length:  # type: ignore[operator]
+        raise ValidationError({"portal_domains": ["域名总长度超出限制，请删去不需要的域名。"]})
+    with transaction.atomic():
+        locked = County.objects.select_for_update().get(pk=county.pk)
+        before = {"portal_domains": locked.portal_domains}
+        locked.portal_domains = value
+        locked.save(update_fields=["portal_domains"])
+        record(
+            "org.county_saved",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after={"portal_domains": value},
+            request=request,
+        )
+    return locked

@@ -1,15 +1,17 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .forms import PersonForm, UnitForm
-from .models import Unit, User, units_visible_to
+from .forms import PersonForm, PortalForm, UnitForm
+from .models import County, Unit, User, units_visible_to
 from .permissions import require
-from .services import save_person, save_unit
+from .services import save_person, save_portal_domains, save_unit
 
 
 def people_of_county(user: Any) -> QuerySet[User]:
@@ -30,6 +32,27 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.success(request, f"单位“{unit.name}”已保存。")
         return redirect("org:units")
     return render(request, "org/edit.html", {"form": form, "title": "编辑单位" if pk else "新增单位"})
+
+
+def county_settings(request: HttpRequest) -> HttpResponse:
+    """本县设置 for the system administrator: the county government portal's domains (R5.4-1)."""
+    require(request.user, "org.manage")
+    user: Any = request.user
+    county = get_object_or_404(County, pk=user.county_id)
+    form = PortalForm(
+        request.POST or None,
+        initial={"portal_domains": "，".join(county.portal_domain_list())},
+        fallback=[d.strip() for d in settings.COUNTY_PORTAL_DOMAINS if d.strip()],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_portal_domains(user, county, form.cleaned_data["portal_domains"], request=request)
+        except ValidationError as exc:
+            form.add_error("portal_domains", exc.message_dict["portal_domains"])
+        else:
+            messages.success(request, f"{county.name}门户网站域名已保存。")
+            return redirect("org:units")
+    return render(request, "org/edit.html", {"form": form, "title": f"{county.name}设置"})
 
 
 def people(request: HttpRequest) -> HttpResponse:

@@ -28,9 +28,10 @@ def as_checked(post: Post) -> CheckedPost:
 def check(post: Post, accounts: list[Any]) -> list[Finding]:
     """Every finding for every target platform, each once even when several platforms report it."""
     checked = as_checked(post)
+    county = post.unit.county_id if post.unit_id else None
     seen: dict[tuple[Any, ...], Finding] = {}
     for platform in sorted({platform_of(a) for a in accounts}) or ["app"]:
-        for finding in check_post(checked, platform):
+        for finding in check_post(checked, platform, county):
             seen.setdefault((finding.rule, finding.field, finding.span), finding)
     return list(seen.values())
 
