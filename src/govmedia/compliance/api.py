@@ -75,4 +75,4 @@ def check(request: HttpRequest) -> dict[str, Any]:
     except PostInputError as exc:
         raise Unprocessable(f"输入有误：{exc}") from None
     user: Any = request.user
-    return report(services.check_post(post, platform, user.county_id))
+    return report(services.check_post(post, platform, services.portal_domains(user.county_id)))

@@ -106,16 +106,18 @@ def portal_domains(county_id: int | None = None) -> list[str]:
     if county_id is not None:
         from govmedia.org.models import County
 
-        county = County.objects.filter(pk=county_id).first()
-        if county is not None and county.portal_domain_list():
-            return county.portal_domain_list()
+        own = County.objects.filter(pk=county_id).values_list("portal_domains", flat=True).first()
+        if own:
+            return own.split(",")
     return [d.strip() for d in getattr(settings, "COUNTY_PORTAL_DOMAINS", []) if d.strip()]
 
 
-def check_post(post: Post, platform: str | None, county_id: int | None = None) -> list[Finding]:
-    """The check as the product runs it: the lexicon, the platform's limits and the county's portal."""
+def check_post(post: Post, platform: str | None, portal: list[str] | None = None) -> list[Finding]:
+    """The check as the product runs it: the lexicon, the platform's limits and the county's portal
+    (`portal_domains(county)`, looked up once by the caller; the instance's setting when not given)."""
     chosen = profile(platform) if platform else None
-    return check(post, chosen, lexicon=lexicon(), portal_domains=portal_domains(county_id))
+    domains = portal_domains() if portal is None else portal
+    return check(post, chosen, lexicon=lexicon(), portal_domains=domains)
 
 
 def unprocessable(findings: list[Finding], message: str = "内容检查未通过，请按提示修改。") -> Exception:

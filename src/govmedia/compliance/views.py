@@ -33,7 +33,8 @@ def _run(
     if media:
         post = Post(**{**post.__dict__, "media": tuple(media)})
     user: Any = request.user
-    findings = services.check_post(post, form.cleaned_data.get("platform") or None, user.county_id)
+    portal = services.portal_domains(user.county_id)
+    findings = services.check_post(post, form.cleaned_data.get("platform") or None, portal)
     return post, panel_context(findings, post)
 
 

@@ -10,5 +10,8 @@ class PersonBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         from .models import User
 
-        user = User._default_manager.select_related("unit__county").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = User._default_manager.select_related("unit__county").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -31,9 +31,6 @@ class County(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def portal_domain_list(self) -> list[str]:
-        return [d for d in self.portal_domains.split(",") if d]
-
 
 def county_column(*, indexed: bool = False) -> Any:
     """A row's county, set from its owner when it is created and never edited: lists filter a province's rows

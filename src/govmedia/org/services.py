@@ -30,6 +30,7 @@ def _manage_org(user: Any, obj: Any) -> bool:
 
 
 UNIT_FIELDS = ("name", "short_name", "kind", "order", "is_active")
+COUNTY_FIELDS = ["portal_domains"]
 PERSON_FIELDS = ("username", "full_name", "unit_id", "title", "mobile", "office_phone", "email", "is_active")
 
 
@@ -106,15 +107,15 @@ def save_portal_domains(actor: Any, county: County, text: str, request: Any = No
         raise ValidationError({"portal_domains": ["域名总长度超出限制，请删去不需要的域名。"]})
     with transaction.atomic():
         locked = County.objects.select_for_update().get(pk=county.pk)
-        before = {"portal_domains": locked.portal_domains}
+        before = _snapshot(locked, COUNTY_FIELDS)
         locked.portal_domains = value
-        locked.save(update_fields=["portal_domains"])
+        locked.save(update_fields=COUNTY_FIELDS)
         record(
             "org.county_saved",
             actor=actor,
             obj=locked,
             before=before,
-            after={"portal_domains": value},
+            after=_snapshot(locked, COUNTY_FIELDS),
             request=request,
         )
     return locked

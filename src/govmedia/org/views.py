@@ -1,12 +1,13 @@
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+
+from govmedia.compliance.services import portal_domains
 
 from .forms import PersonForm, PortalForm, UnitForm
 from .models import County, Unit, User, units_visible_to
@@ -41,8 +42,8 @@ def county_settings(request: HttpRequest) -> HttpResponse:
     county = get_object_or_404(County, pk=user.county_id)
     form = PortalForm(
         request.POST or None,
-        initial={"portal_domains": "，".join(county.portal_domain_list())},
-        fallback=[d.strip() for d in settings.COUNTY_PORTAL_DOMAINS if d.strip()],
+        initial={"portal_domains": county.portal_domains.replace(",", "，")},
+        fallback=portal_domains(),
     )
     if request.method == "POST" and form.is_valid():
         try:

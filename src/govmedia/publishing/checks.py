@@ -5,7 +5,7 @@ from typing import Any
 
 from govmedia.compliance.core import Finding, MediaRef, parse_post
 from govmedia.compliance.core import Post as CheckedPost
-from govmedia.compliance.services import check_post
+from govmedia.compliance.services import check_post, portal_domains
 from govmedia.web.uploads import path_for
 
 from .models import Post
@@ -28,10 +28,10 @@ def as_checked(post: Post) -> CheckedPost:
 def check(post: Post, accounts: list[Any]) -> list[Finding]:
     """Every finding for every target platform, each once even when several platforms report it."""
     checked = as_checked(post)
-    county = post.unit.county_id if post.unit_id else None
+    portal = portal_domains(post.unit.county_id if post.unit_id else None)  # the editor checks unsaved drafts
     seen: dict[tuple[Any, ...], Finding] = {}
     for platform in sorted({platform_of(a) for a in accounts}) or ["app"]:
-        for finding in check_post(checked, platform, county):
+        for finding in check_post(checked, platform, portal):
             seen.setdefault((finding.rule, finding.field, finding.span), finding)
     return list(seen.values())
 

@@ -130,7 +130,7 @@ class ForgetBadgeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            from .context import forget_badge
+            from .context import forget_badge  # context -> navigation -> this module
 
             forget_badge(request)
         return self.get_response(request)

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from govmedia.reports.indicators import FAIL, PASS, WARN
+from govmedia.reports.indicators import FAIL, PASS, WARN, zh
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def _row(v: Any) -> str:
         verdict = '<span class="badge ok">合格</span>'
     else:
         verdict = f'<span class="badge danger">不合格{"（单项否决）" if v.vetoed else ""}</span>'
-    updated = f"{f.last_update.year}年{f.last_update.month}月{f.last_update.day}日" if f.last_update else "无"
+    updated = zh(f.last_update) if f.last_update else "无"
     lines = "".join(
         f'<td data-label="{escape(line.label)}" title="{escape(line.reason)}">'
         f'<span class="badge{BADGE.get(line.status, "")}">{escape(line.status_label)}</span></td>'
