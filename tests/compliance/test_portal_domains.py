@@ -90,3 +90,20 @@ def test_r5_4_1_only_a_sysadmin_sets_their_own_countys_domains(
         save_portal_domains(cast["sysadmin"], neighbour["county"], "evil.example.cn")
     neighbour["county"].refresh_from_db()
     assert neighbour["county"].portal_domains == ""
+
+
+def test_r5_4_1_the_editor_panel_checks_against_the_authors_county(
+    login: Any, neighbour: dict[str, Any]
+) -> None:
+    save_portal_domains(neighbour["people"]["dy_sysadmin"], neighbour["county"], "www.dayao.gov.cn")
+    client = login("dy_town_admin")
+    form = {
+        "accounts": [neighbour["accounts"]["town"].pk],
+        "title": "转载",
+        "body": "正文。",
+        "kind": "portal",
+    }
+    ours = client.post("/publishing/panel/", {**form, "portal_url": DAYAO}).content.decode()
+    theirs = client.post("/publishing/panel/", {**form, "portal_url": YAOAN}).content.decode()
+    assert "不属于县人民政府门户网站" not in ours
+    assert "不属于县人民政府门户网站（应为www.dayao.gov.cn）" in theirs

@@ -347,6 +347,7 @@ def editor_panel(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # partial input is normal while typing: check whatever is there
     data = form.cleaned_data
     draft = Post(
+        unit_id=user.unit_id,  # whose county's portal a 转载门户 post must come from (R5.4-1)
         title=data.get("title") or request.POST.get("title", ""),
         body=data.get("body") or request.POST.get("body", ""),
         category=data.get("category") or "",
