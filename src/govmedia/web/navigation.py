@@ -1,9 +1,10 @@
 """The navigation by chapter. Apps add their pages here as they arrive."""
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 from govmedia.org.models import confined_to_audit_log
 
@@ -104,8 +105,22 @@ SECTIONS: list[Section] = [
 
 
 def sections_for(user: Any, path: str) -> list[dict[str, Any]]:
-    roles = user.role_codes()
-    confined = confined_to_audit_log(user)
+    shown = []
+    for label, links in _allowed(
+        frozenset(user.role_codes()), confined_to_audit_log(user), get_script_prefix()
+    ):
+        marked = [
+            {"label": text, "url": url, "active": path == url if url == "/" else path.startswith(url)}
+            for text, url in links
+        ]
+        shown.append({"label": label, "links": marked})
+    return shown
+
+
+@cache
+def _allowed(roles: frozenset[str], confined: bool, prefix: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The sections and (label, url) links a person with these roles sees: reversed once per process and
+    role set rather than some 35 times on every page. The script prefix is in the key as it is in each url."""
     shown = []
     for section in SECTIONS:
         links = []
@@ -118,8 +133,7 @@ def sections_for(user: Any, path: str) -> list[dict[str, Any]]:
                 continue
             if confined and not auditor_may_open(url):
                 continue
-            active = path == url if url == "/" else path.startswith(url)
-            links.append({"label": link.label, "url": url, "active": active})
+            links.append((link.label, url))
         if links:
-            shown.append({"label": section.label, "links": links})
+            shown.append((section.label, links))
     return shown
