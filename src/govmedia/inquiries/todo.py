@@ -2,7 +2,13 @@ from typing import Any
 
 from govmedia.web.todo import Capped, Part, TodoItem, counter, links_to, provider
 
-from .queries import SUPERVISION_WINDOW, steps_waiting_for, supervision_notices, supervisions_for
+from .queries import (
+    SUPERVISION_WINDOW,
+    messages_of_steps,
+    steps_waiting_for,
+    supervision_notices,
+    supervisions_for,
+)
 
 
 @provider
@@ -10,13 +16,9 @@ def inquiry_items(user: Any) -> list[TodoItem]:
     steps = (
         steps_waiting_for(user)
         .select_related(None)
-        .select_related("inquiry", "deadline")
-        .only(
-            "kind",
-            "inquiry__content",
-            "deadline__due_at",
-            "deadline__provisional",
-        )
+        .select_related("deadline")
+        .only("kind", "inquiry", "deadline__due_at", "deadline__provisional")
+        .prefetch_related(messages_of_steps("content"))
     )
     detail = links_to("inquiries:detail")
     items = [

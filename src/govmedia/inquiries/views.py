@@ -36,7 +36,7 @@ from .models import (
     StepKind,
     StepState,
 )
-from .queries import Filters, overdue_steps, search, statistics, steps_waiting_for
+from .queries import Filters, messages_of_steps, overdue_steps, search, statistics, steps_waiting_for
 from .rules import holds
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -84,7 +84,7 @@ def _filters(request: HttpRequest) -> tuple[SearchForm, Filters]:
     units = Unit.objects.filter(is_active=True, county=user.county_id).exclude(kind=Unit.Kind.EGOV_CENTER)
     form = SearchForm(
         request.GET or None,
-        accounts=accounts.distinct().order_by("unit__order", "id"),
+        accounts=accounts.distinct().order_by("unit__order", "id").only(*Account.LABEL_FIELDS),
         units=units.only("id", "name"),
     )
     f = Filters()
@@ -110,9 +110,7 @@ def _filters(request: HttpRequest) -> tuple[SearchForm, Filters]:
 STEP_ROW = (
     "kind",
     "received_at",
-    "inquiry__received_at",
-    "inquiry__content",
-    "inquiry__account__name",
+    "inquiry",
     "assignee_unit__name",
     "deadline__rule",
     "deadline__n",
@@ -124,8 +122,10 @@ STEP_ROW = (
 
 
 def _step_rows(steps: QuerySet[Step], number: Any) -> Page:
-    rows = steps.select_related(None).select_related("inquiry__account", "assignee_unit", "deadline")
-    return page_of(rows.only(*STEP_ROW), 30, number)
+    rows = steps.select_related(None).select_related("assignee_unit", "deadline").only(*STEP_ROW)
+    return page_of(
+        rows.prefetch_related(messages_of_steps("received_at", "content", "account__name")), 30, number
+    )
 
 
 def inquiry_list(request: HttpRequest) -> HttpResponse:
