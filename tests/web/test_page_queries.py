@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -276,3 +277,23 @@ def test_county_level_work_is_found_by_the_county_indexes(db: Any) -> None:
     ):
         plan = qs[:30].explain()
         assert index in plan, plan
+
+
+def test_link_tag_gives_the_url_tag_s_url() -> None:
+    template = Template(
+        '{% load links %}{% link "publishing:detail" pk %}|{% url "publishing:detail" pk %}|'
+        '{% link "registry:account" pk %}|{% url "registry:account" pk %}|'
+        '{% link "inquiries:detail" pk %}|{% url "inquiries:detail" pk %}'
+    )
+    for pk in (1, 42, 123456789):
+        a, b, c, d, e, f = template.render(Context({"pk": pk})).split("|")
+        assert (a, c, e) == (b, d, f)
+        assert a.endswith(f"/{pk}/")
+
+
+def test_navigation_links_follow_the_person_s_roles(login: Any) -> None:
+    """The links are worked out once per role set (web.navigation): others still see their own."""
+    sysadmin = login("sysadmin").get("/").content.decode()
+    center = login("center").get("/").content.decode()
+    assert 'href="/org/units/"' in sysadmin and 'href="/org/units/"' not in center
+    assert 'class="active" aria-current="page"' in login("center").get("/inquiries/").content.decode()

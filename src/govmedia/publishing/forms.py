@@ -223,7 +223,9 @@ class PostFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         cast(PickOrSearchField, self.fields["unit"]).queryset = units_visible_to(user)
-        cast(PickOrSearchField, self.fields["account"]).queryset = Account.objects.visible_to(user)
+        cast(PickOrSearchField, self.fields["account"]).queryset = Account.objects.visible_to(user).only(
+            *Account.LABEL_FIELDS
+        )
 
     def posts(self) -> Any:
         qs = Post.objects.visible_to(self.user).select_related("unit")

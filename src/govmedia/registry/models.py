@@ -174,6 +174,9 @@ class Account(models.Model):
         verbose_name = verbose_name_plural = "政务新媒体账号"
         indexes = [models.Index(fields=["status"]), models.Index(fields=["verification_expires_on"])]
 
+    # What `str(account)` reads: a drop-down of accounts loads only these.
+    LABEL_FIELDS = ("name", "type", "type_other", "wechat_kind")
+
     def __str__(self) -> str:
         return f"{self.name}（{self.type_label}）"
 
