@@ -111,6 +111,13 @@ class AccountQuerySet(UnitScopedQuerySet):
         )
 
 
+# Labels by value: get_FOO_display() flattens the field's choices on every call, which 检查指标 and the lists
+# made hundreds of times a page.
+TYPE_LABELS = dict(AccountType.choices)
+WECHAT_KIND_LABELS = dict(WechatKind.choices)
+STATUS_LABELS = dict(AccountStatus.choices)
+
+
 class Account(models.Model):
     unit = models.ForeignKey(
         "org.Unit", models.PROTECT, related_name="accounts", verbose_name="开通部门或单位"
@@ -185,8 +192,12 @@ class Account(models.Model):
         if self.type == AccountType.OTHER and self.type_other:
             return self.type_other
         if self.type == AccountType.WECHAT and self.wechat_kind:
-            return f"微信{self.get_wechat_kind_display()}"
-        return self.get_type_display()
+            return f"微信{WECHAT_KIND_LABELS.get(self.wechat_kind, self.wechat_kind)}"
+        return TYPE_LABELS.get(self.type, self.type)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
 
     @property
     def has_wechat_secrets(self) -> bool:

@@ -72,7 +72,7 @@ def facts_of(a: Any) -> Facts:
         county_id=a.unit.county_id,
         type_label=a.type_label,
         status=a.status,
-        status_label=a.get_status_display(),
+        status_label=a.status_label,
         registered_on=_local_date(a.created_at) or timezone.localdate(),
         opened_on=a.opened_on,
         last_update=_local_date(a.last_published_at),
