@@ -212,3 +212,21 @@ def test_r5_4_7_r7_5_the_slips_name_the_county_of_the_post_or_message(
     assert "大姚县政务微博、政务微信留言批办单" in page and "姚安县" not in page
     word = Document(io.BytesIO(client.get(f"/publishing/{post.pk}/slip.docx").content))
     assert word.paragraphs[0].text == "大姚县政务微博、政务微信发布信息审批单"
+
+
+def test_r5_4_4_a_county_without_government_accounts_has_nothing_for_its_centre_to_publish(
+    cast: dict[str, User], accounts: dict[str, Account], neighbour: dict[str, Any]
+) -> None:
+    """The centre's list reads its county government's account ids first; with none, it is empty (and the
+    demo county's approved posts stay out of it)."""
+    p = _people(cast, neighbour)
+    post = services.submit(
+        p["town_admin"], services.create_post(p["town_admin"], GOOD, [accounts["county_weibo"].pk])
+    )
+    post = _decide(p["secrecy_reviewer"], _decide(p["legal_reviewer"], post))
+    post = _decide(p["office_leader"], _decide(p["center"], post))
+    assert post.status == "approved"
+    Account.objects.filter(unit__county=neighbour["county"]).delete()
+    assert list(posts_to_publish(p["dy_center"])) == []
+    assert not any(i.url == f"/publishing/{post.pk}/" for i in items_for(p["dy_center"]))
+    assert posts_to_publish(p["center"]).filter(pk=post.pk).exists()

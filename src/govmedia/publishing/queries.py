@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from govmedia.org.models import Unit
+from govmedia.registry.models import Account
 
 from .models import OPEN_STEP, Post, ReviewStep
 
@@ -36,14 +37,21 @@ def posts_to_publish(user: Any) -> QuerySet[Post]:
     links = Post.accounts.through.objects.filter(post=OuterRef("pk"))
     posts = Post.objects.filter(status=Post.Status.APPROVED)
     if user.has_role("center_staff"):
-        # A scalar subquery on the county's approved posts, not EXISTS: PostgreSQL turned EXISTS into a join
-        # that read every post ever linked to the county government's accounts (~3 000 at province scale)
-        # to find the ~150 approved ones; this reads the county's ~750 approved posts (9 ms → 5 ms).
-        county_gov = links.filter(
-            account__unit__kind=Unit.Kind.COUNTY_GOV, account__unit__county=user.county_id
-        ).values("pk")[:1]
-        posts = posts.alias(county_gov_link=Subquery(county_gov))
-        mine = Q(unit__county=user.county_id, county_gov_link__isnull=False)
+        # The county's approved posts, each checked (a scalar subquery on the link table's post index) for a
+        # link to one of the county government's accounts, whose ids are read first. As EXISTS, PostgreSQL
+        # joined every post ever linked to those accounts (~3 000 at province scale, 9 ms); given the
+        # accounts as a subquery, it looked up each link's account and unit (5 ms); now under 2 ms.
+        county_gov = list(
+            Account.objects.filter(unit__county=user.county_id, unit__kind=Unit.Kind.COUNTY_GOV).values_list(
+                "pk", flat=True
+            )
+        )
+        mine = Q(pk__in=[])
+        if county_gov:
+            posts = posts.alias(
+                county_gov_link=Subquery(links.filter(account__in=county_gov).values("pk")[:1])
+            )
+            mine = Q(unit__county=user.county_id, county_gov_link__isnull=False)
         if user.has_role("unit_admin"):
             mine |= Q(Exists(links.filter(account__unit=user.unit_id)))
     elif user.has_role("unit_admin"):
