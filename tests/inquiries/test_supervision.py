@@ -79,3 +79,14 @@ def test_todo_lists_waiting_steps_soonest_first(cast: Any, new_inquiry: Any) -> 
     a = new_inquiry()
     items = [i for i in items_for(cast["office_leader"]) if i.kind == "留言处置"]
     assert any(a.number in i.title or str(a.pk) in i.title for i in items)
+
+
+def test_todo_names_each_message_by_its_id_and_first_words(cast: Any, new_inquiry: Any) -> None:
+    """The to-do reads a message's first words in the step query (inquiries.todo); the title is the
+    message's own label."""
+    short = new_inquiry(content="请问秋季学期\n什么时候开学？")
+    long = new_inquiry(content="一二三四五六七八九十" * 3 + "多出来的字")
+    titles = {i.title for i in items_for(cast["office_leader"]) if i.kind == "留言处置"}
+    assert any(t.endswith(f"：留言{short.pk}：请问秋季学期 什么时候开学？") for t in titles)
+    assert any(t.endswith(f"：留言{long.pk}：{'一二三四五六七八九十' * 3}…") for t in titles)
+    assert str(long) == f"留言{long.pk}：{'一二三四五六七八九十' * 3}…"

@@ -82,6 +82,15 @@ class InquiryQuerySet(models.QuerySet["Inquiry"]):
         return self.filter(Exists(transferred))
 
 
+OPENING = 30  # characters of a message shown in its label
+
+
+def message_label(pk: int, content: str) -> str:
+    """「留言12：…」: the message's id and first words (its first OPENING + 1 characters are enough)."""
+    text = content.replace("\n", " ")
+    return f"留言{pk}：{text[:OPENING]}{'…' if len(text) > OPENING else ''}"
+
+
 class Inquiry(models.Model):
     account = models.ForeignKey(
         "registry.Account", models.PROTECT, related_name="inquiries", verbose_name="账号"
@@ -156,8 +165,7 @@ class Inquiry(models.Model):
         ]
 
     def __str__(self) -> str:
-        text = self.content.replace("\n", " ")
-        return f"留言{self.pk}：{text[:30]}{'…' if len(text) > 30 else ''}"
+        return message_label(self.pk, self.content)
 
     @property
     def number(self) -> str:

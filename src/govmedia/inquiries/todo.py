@@ -1,29 +1,30 @@
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Substr
+
 from govmedia.web.todo import Capped, Part, TodoItem, counter, links_to, provider
 
-from .queries import (
-    SUPERVISION_WINDOW,
-    messages_of_steps,
-    steps_waiting_for,
-    supervision_notices,
-    supervisions_for,
-)
+from .models import OPENING, Inquiry, message_label
+from .queries import SUPERVISION_WINDOW, steps_waiting_for, supervision_notices, supervisions_for
 
 
 @provider
 def inquiry_items(user: Any) -> list[TodoItem]:
+    messages = Inquiry.objects.filter(pk=OuterRef("inquiry_id"))
     steps = (
         steps_waiting_for(user)
         .select_related(None)
         .select_related("deadline")
         .only("kind", "inquiry", "deadline__due_at", "deadline__provisional")
-        .prefetch_related(messages_of_steps("content"))
+        # The message's first words in the same query: PostgreSQL reads them for the rows kept after the
+        # sort by deadline, not for every open step (a join would read them all).
+        .annotate(opening=Substr(Subquery(messages.values("content")), 1, OPENING + 1))
     )
     detail = links_to("inquiries:detail")
     items = [
         TodoItem(
-            f"{s.get_kind_display()}：{s.inquiry}",
+            f"{s.get_kind_display()}：{message_label(s.inquiry_id, s.opening)}",
             detail(s.inquiry_id),
             "留言处置",
             s.deadline.due_at if s.deadline else None,
