@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from govmedia.calendar import resolver as calendar_resolver
@@ -32,16 +32,6 @@ def steps_waiting_for(user: Any, kinds: list[str] | None = None) -> QuerySet[Ste
     return qs.select_related("inquiry__account__unit", "deadline", "assignee_unit").order_by(
         "deadline__due_at", "received_at", "id"
     )
-
-
-def messages_of_steps(*fields: str) -> Prefetch:
-    """The messages of a page of steps, read by id after the page is chosen. Joined into the step query
-    instead, PostgreSQL joins every open step of the county (thousands at province scale) before sorting
-    them by deadline and keeping 30."""
-    messages = Inquiry.objects.only(*fields)
-    if any(f.startswith("account__") for f in fields):
-        messages = messages.select_related("account")
-    return Prefetch("inquiry", queryset=messages)
 
 
 def overdue_steps(user: Any) -> QuerySet[Step]:

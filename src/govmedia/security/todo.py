@@ -12,7 +12,7 @@ from django.utils import timezone
 from govmedia.org.permissions import can
 from govmedia.registry.models import Account, AccountStatus
 from govmedia.web.sweep import sweeper
-from govmedia.web.todo import Capped, Part, TodoItem, counter, provider
+from govmedia.web.todo import Capped, Part, TodoItem, counter, links_to, provider
 
 from .models import Incident, MissedPatrol, Notice, RotationTask
 from .patrol_services import due_now, shifts_of, sweep_missed_patrols
@@ -81,12 +81,13 @@ def _duty_items(user: Any) -> list[TodoItem]:
 @provider
 def security_items(user: Any) -> list[TodoItem]:
     items = [TodoItem(n.title, n.url, "安全事件通知") for n in _notices(user).order_by("-created_at")[:20]]
+    account, incident_page = links_to("security:account"), links_to("security:incident")
     for task in _rotation_tasks(user).select_related("account__unit", "deadline")[:100]:
         if can(user, "security.change_password", task.account):
             items.append(
                 TodoItem(
                     f"更换平台密码（{task.get_reason_display()}）：{task.account.name}",
-                    reverse("security:account", args=[task.account_id]),
+                    account(task.account_id),
                     "密码更换",
                     task.deadline.due_at,
                 )
@@ -95,7 +96,7 @@ def security_items(user: Any) -> list[TodoItem]:
         items.append(
             TodoItem(
                 f"处置安全事件：{incident.title}",
-                reverse("security:incident", args=[incident.pk]),
+                incident_page(incident.pk),
                 "应急处置",
             )
         )
