@@ -203,6 +203,18 @@ def test_r7_lists_stats_and_petition_pages_render(login: Any) -> None:
     assert login("edu_admin").get("/inquiries/petitions/channel/").status_code == 403
 
 
+def test_r7_a_bad_search_says_so_and_lists_every_message(login: Any, account: Account) -> None:
+    """A date that is not a date (typed into the address, say) is reported in Chinese; the list falls back
+    to every message rather than an empty or partly filtered one."""
+    client = login("center")
+    bad = client.get("/inquiries/?tab=all&start=2026-13-45").content.decode()
+    assert "筛选条件有误，已显示全部留言。" in bad
+    good = client.get("/inquiries/?tab=all&start=2026-01-01").content.decode()
+    assert "筛选条件有误" not in good
+    everything = client.get("/inquiries/?tab=all").content.decode()
+    assert bad.split("<tbody>")[-1] == everything.split("<tbody>")[-1]
+
+
 def test_r7_action_errors_are_shown_in_chinese(login: Any, account: Account) -> None:
     center = login("center")
     center.post("/inquiries/new/", form(account))
