@@ -82,3 +82,26 @@ def test_r5_4_4_home_page_always_counts_afresh(login: Any, busy_center: User) ->
     _settle_one_step(busy_center)
     assert _badge(client, "/") == n - 1
     assert _badge(client) == n - 1  # and the other pages go on from that count
+
+
+def test_r5_4_4_home_page_writes_the_session_only_when_the_badge_changes(
+    login: Any, busy_center: User, settings: Any
+) -> None:
+    """Counting afresh on 我的待办 is not a reason to save the session when the badge says the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SESSION_REFRESH_SECONDS = 60
+    client = login("center")
+    n = _badge(client, "/")
+
+    def session_writes() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert _badge(client, "/") == n
+        return sum('UPDATE "django_session"' in q["sql"] for q in ctx.captured_queries)
+
+    assert session_writes() == 0
+    _settle_one_step(busy_center)
+    n -= 1
+    assert session_writes() == 1  # the new count is kept for the other pages
+    assert _badge(client) == n

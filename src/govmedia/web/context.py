@@ -49,7 +49,9 @@ def nav_counts(request: HttpRequest) -> dict[str, int]:
             return {reverse("home"): last[0], reverse("notifications:inbox"): unread_count}
     parts = [len(items)] if items is not None else count_parts(user)
     *todo, unread_count = count_all([*parts, notices])
-    session[BADGE_KEY] = [sum(todo), unread_count, now]
+    fresh = last and now - last[2] < settings.NAV_BADGE_SECONDS
+    if not (fresh and last[:2] == [sum(todo), unread_count]):  # an unchanged fresh count: no session write
+        session[BADGE_KEY] = [sum(todo), unread_count, now]
     return {reverse("home"): sum(todo), reverse("notifications:inbox"): unread_count}
 
 
