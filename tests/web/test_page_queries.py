@@ -297,3 +297,14 @@ def test_navigation_links_follow_the_person_s_roles(login: Any) -> None:
     center = login("center").get("/").content.decode()
     assert 'href="/org/units/"' in sysadmin and 'href="/org/units/"' not in center
     assert 'class="active" aria-current="page"' in login("center").get("/inquiries/").content.decode()
+
+
+def test_labels_by_value_are_the_choices_labels() -> None:
+    """`status_label` and `category_label` stand in for `get_FOO_display()` in the post lists."""
+    from govmedia.publishing.models import CATEGORIES
+
+    for status in Post.Status.values:
+        assert Post(status=status).status_label == Post(status=status).get_status_display()
+    for category, _ in [*CATEGORIES, ("", "")]:
+        post = Post(category=category)
+        assert post.category_label == post.get_category_display()

@@ -26,7 +26,7 @@ def slip_rows(post: Any, steps: list[Any]) -> list[tuple[str, str]]:
     """(label, text) rows, filled from the post and the decisions of its current round."""
     rows = [
         ("信息标题", post.title),
-        ("信息类别", post.get_category_display() or "未选择"),
+        ("信息类别", post.category_label or "未选择"),
         ("报送单位", str(post.unit)),
         ("撰稿人", str(post.author)),
         ("发布账号", "；".join(f"{a.unit} {a.get_type_display()}“{a.name}”" for a in post.accounts.all())),

@@ -25,6 +25,7 @@ CATEGORIES = [
     ("i", "i) 公众普遍关注的民生服务信息"),
     ("j", "j) 需要公众广泛知晓或参与的告知类、意见征求类信息"),
 ]
+CATEGORY_LABELS = dict(CATEGORIES)
 
 
 class PostQuerySet(UnitScopedQuerySet):
@@ -117,6 +118,15 @@ class Post(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # Labels by value: `get_FOO_display()` flattens the choices on every call, twice a row of the lists.
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORY_LABELS.get(self.category, self.category)
+
     def content(self) -> dict[str, Any]:
         return canonical_content(
             {
@@ -132,6 +142,9 @@ class Post(models.Model):
 
     def current_steps(self) -> list[ReviewStep]:
         return [s for s in self.steps.all() if s.round == self.round]
+
+
+STATUS_LABELS = dict(Post.Status.choices)
 
 
 class PostVersion(models.Model):
