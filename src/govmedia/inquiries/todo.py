@@ -5,8 +5,10 @@ from django.db.models.functions import Substr
 
 from govmedia.web.todo import Capped, Part, TodoItem, counter, links_to, provider
 
-from .models import OPENING, Inquiry, message_label
+from .models import OPENING, Inquiry, StepKind, message_label
 from .queries import SUPERVISION_WINDOW, steps_waiting_for, supervision_notices, supervisions_for
+
+STEP_KIND_LABELS = dict(StepKind.choices)
 
 
 @provider
@@ -14,23 +16,21 @@ def inquiry_items(user: Any) -> list[TodoItem]:
     messages = Inquiry.objects.filter(pk=OuterRef("inquiry_id"))
     steps = (
         steps_waiting_for(user)
-        .select_related(None)
-        .select_related("deadline")
-        .only("kind", "inquiry", "deadline__due_at", "deadline__provisional")
         # The message's first words in the same query: PostgreSQL reads them for the rows kept after the
         # sort by deadline, not for every open step (a join would read them all).
         .annotate(opening=Substr(Subquery(messages.values("content")), 1, OPENING + 1))
+        .values_list("kind", "inquiry_id", "opening", "deadline__due_at", "deadline__provisional")
     )
     detail = links_to("inquiries:detail")
     items = [
         TodoItem(
-            f"{s.get_kind_display()}：{message_label(s.inquiry_id, s.opening)}",
-            detail(s.inquiry_id),
+            f"{STEP_KIND_LABELS[kind]}：{message_label(inquiry, opening)}",
+            detail(inquiry),
             "留言处置",
-            s.deadline.due_at if s.deadline else None,
-            bool(s.deadline and s.deadline.provisional),
+            due,
+            bool(provisional),
         )
-        for s in steps[:50]
+        for kind, inquiry, opening, due, provisional in steps[:50]
     ]
     items += [
         TodoItem(

@@ -4,8 +4,9 @@ from django.db.models import QuerySet
 
 from govmedia.web.todo import Capped, Part, TodoItem, counter, links_to, provider
 
-from .models import Post, ReviewStep
+from .models import Post
 from .queries import posts_to_publish, steps_waiting_for
+from .routes import STEP_LABELS, StepKind
 
 
 def _rejected(user: Any) -> QuerySet[Post]:
@@ -14,43 +15,21 @@ def _rejected(user: Any) -> QuerySet[Post]:
     return Post.objects.filter(unit=user.unit_id, status=Post.Status.REJECTED)
 
 
-def _steps(user: Any) -> QuerySet[ReviewStep]:
-    """`steps_waiting_for` with only the columns an item shows."""
-    return (
-        steps_waiting_for(user)
-        .select_related(None)
-        .select_related("post", "deadline")
-        .only("kind", "post__title", "deadline__due_at", "deadline__provisional")
-    )
-
-
 @provider
 def publishing_items(user: Any) -> list[TodoItem]:
+    # Rows as values, not models: the home page builds up to 120 of these to show 50.
     detail = links_to("publishing:detail")
+    steps = steps_waiting_for(user).values_list(
+        "kind", "post_id", "post__title", "deadline__due_at", "deadline__provisional"
+    )
     items = [
-        TodoItem(
-            f"{s.label}：{s.post.title}",
-            detail(s.post_id),
-            "信息审核",
-            s.deadline.due_at if s.deadline else None,
-            bool(s.deadline and s.deadline.provisional),
-        )
-        for s in _steps(user)[:50]
+        TodoItem(f"{STEP_LABELS[StepKind(kind)]}：{title}", detail(post), "信息审核", due, bool(provisional))
+        for kind, post, title, due, provisional in steps[:50]
     ]
-    to_publish = posts_to_publish(user).select_related(None).select_related("publish_deadline")
-    items += [
-        TodoItem(
-            f"待发布：{p.title}",
-            detail(p.pk),
-            "信息发布",
-            p.publish_deadline.due_at if p.publish_deadline else None,
-        )
-        for p in to_publish.only("title", "publish_deadline__due_at")[:50]
-    ]
-    items += [
-        TodoItem(f"已退回，请修改：{p.title}", detail(p.pk), "信息发布")
-        for p in _rejected(user).only("title").order_by("-updated_at")[:20]
-    ]
+    to_publish = posts_to_publish(user).values_list("pk", "title", "publish_deadline__due_at")
+    items += [TodoItem(f"待发布：{title}", detail(pk), "信息发布", due) for pk, title, due in to_publish[:50]]
+    rejected = _rejected(user).order_by("-updated_at").values_list("pk", "title")
+    items += [TodoItem(f"已退回，请修改：{title}", detail(pk), "信息发布") for pk, title in rejected[:20]]
     return items
 
 
