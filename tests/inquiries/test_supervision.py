@@ -1,5 +1,6 @@
 """督办 (R7-3 deadlines supervised): notices per working day, idempotent sweeps, 我的待办."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management import call_command
@@ -90,3 +91,17 @@ def test_todo_names_each_message_by_its_id_and_first_words(cast: Any, new_inquir
     assert any(t.endswith(f"：留言{short.pk}：请问秋季学期 什么时候开学？") for t in titles)
     assert any(t.endswith(f"：留言{long.pk}：{'一二三四五六七八九十' * 3}…") for t in titles)
     assert str(long) == f"留言{long.pk}：{'一二三四五六七八九十' * 3}…"
+
+
+def test_r7_3_demo_supervised_message_has_a_timeline_an_inspector_can_follow(db: Any) -> None:
+    """The demo's supervised message was handled soon after it came, days ago: no step starts before the
+    message came, and the overdue transfer began before its deadline (it read "收到 today, due last week")."""
+    inquiry = Inquiry.objects.get(platform_message_id="demo-overdue")
+    assert inquiry.registered_at is not None and inquiry.registered_at - inquiry.received_at < timedelta(
+        hours=2
+    )
+    steps = list(inquiry.steps.select_related("deadline").order_by("id"))
+    assert all(s.received_at is not None and s.received_at >= inquiry.received_at for s in steps)
+    late = steps[-1]
+    assert late.deadline is not None and late.received_at < late.deadline.due_at < timezone.now()
+    assert SupervisionNotice.objects.filter(inquiry=inquiry).exists()

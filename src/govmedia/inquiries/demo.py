@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from govmedia.calendar import resolver
@@ -55,14 +56,20 @@ def _stories(u: dict[str, User], edu: Unit, town: Unit) -> list[tuple[str, str, 
 
     def overdue(i: Inquiry) -> Any:
         i = transfer_to([town.pk])(i)
-        anchor = timezone.now() - timedelta(days=14)
-        result = compute("after_workdays", anchor, services.UNIT_REPLY_WORKDAYS, resolver.current())
+        # Demo only: handled within the hour it came, days ago, so the township's clock has run out and the
+        # message is supervised.
+        assert i.registered_at is not None
+        back = i.registered_at - (i.received_at + timedelta(hours=1))
+        Inquiry.objects.filter(pk=i.pk).update(registered_at=F("registered_at") - back)
+        steps = Step.objects.filter(inquiry=i)
+        steps.filter(received_at__gt=i.received_at).update(received_at=F("received_at") - back)
+        steps.update(decided_at=F("decided_at") - back)
         step = Step.objects.get(inquiry=i, kind=StepKind.DRAFT_REPLY)
-        assert step.deadline_id is not None
-        # Demo only: the clock of this transfer started two weeks ago so that it shows as supervised.
+        assert step.received_at is not None and step.deadline_id is not None
+        result = compute("after_workdays", step.received_at, services.UNIT_REPLY_WORKDAYS, resolver.current())
         Deadline.objects.filter(pk=step.deadline_id).update(
-            started_at=anchor,
-            anchor=timezone.localtime(anchor).date(),
+            started_at=step.received_at,
+            anchor=timezone.localtime(step.received_at).date(),
             due_at=result.due,
             due_date=result.date,
         )
