@@ -49,6 +49,22 @@ def test_no_asset_is_loaded_from_outside(login: Any) -> None:
     assert "/static/django_htmx/" in html or "htmx" in html
 
 
+@pytest.mark.django_db
+def test_every_page_names_its_own_icon_so_browsers_do_not_ask_for_a_missing_favicon() -> None:
+    """Without a named icon each visit asked for /favicon.ico and got a 404 (a red line in the console)."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    html = Client().get("/accounts/login/").content.decode()
+    found = re.search(r'<link rel="icon" href="/static/([^"]+)" type="image/svg\+xml">', html)
+    assert found is not None
+    path = finders.find(found.group(1))
+    assert path is not None
+    with open(path, "rb") as icon:
+        assert icon.read(5) == b"<svg "
+
+
 def test_sweep_runs_twice_without_error(db: Any) -> None:
     from django.core.management import call_command
 
