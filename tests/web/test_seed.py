@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 
 from govmedia.audit.models import ChainHead, Entry
 from govmedia.audit.services import verify
@@ -40,6 +41,45 @@ def test_seed_tiny_county_counts_states_and_chain() -> None:
     ok, checked, _, reason = verify()
     assert ok, reason
     assert checked >= 1540
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_opens_the_deadlines_the_services_open() -> None:
+    """Every clock the standard starts is there, as the services start it (R5.4-5 publish within the hour,
+    R5.4 the centre's proposal in a working day, R7-3 a unit's reply in 5 working days, R7-4 the reply
+    within the hour of the review), met when the work was done, so the lists sort by real deadlines."""
+    from govmedia.calendar.models import Deadline
+    from govmedia.inquiries.models import Step, StepKind
+    from govmedia.publishing.routes import StepKind as PostStepKind
+
+    before = Deadline.objects.count()
+    result, _ = seed("--scale", "county", "--factor", "0.02")
+    assert result["counts"]["workcalendar.deadline"] == Deadline.objects.count() - before > 0
+    posts = Post.objects.filter(unit__name__startswith="种", status__in=["approved", "published"])
+    assert posts.exists() and not posts.filter(publish_deadline__isnull=True).exists()
+    for post in posts.select_related("publish_deadline"):
+        d = post.publish_deadline
+        assert d is not None and d.rule == "after_hours" and d.started_at == post.approved_at
+        assert d.met_at == post.published_at
+    published = posts.filter(status="published")
+    assert published.filter(published_at__lte=F("publish_deadline__due_at")).count() > 0.9 * published.count()
+    proposals = ReviewStep.objects.filter(kind=PostStepKind.CENTER_PROPOSAL, received_at__isnull=False)
+    assert proposals.exists() and not proposals.filter(deadline__isnull=True).exists()
+    assert (
+        not ReviewStep.objects.exclude(kind=PostStepKind.CENTER_PROPOSAL)
+        .exclude(deadline=None)
+        .filter(post__unit__name__startswith="种")
+        .exists()
+    )
+    for step in proposals.select_related("deadline"):
+        assert step.deadline.started_at == step.received_at and step.deadline.met_at == step.decided_at
+    timed = Step.objects.filter(
+        kind__in=[StepKind.DRAFT_REPLY, StepKind.REPLY], inquiry__account__unit__name__startswith="种"
+    )
+    assert timed.exists() and not timed.filter(deadline__isnull=True).exists()
+    for step in timed.select_related("deadline"):
+        assert step.deadline.started_at == step.received_at and step.deadline.met_at == step.decided_at
+        assert step.deadline.due_at > step.received_at
 
 
 @pytest.mark.django_db(transaction=True)

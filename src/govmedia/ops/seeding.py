@@ -22,16 +22,22 @@ from typing import Any, Protocol
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from govmedia.audit.chain import canonical
 from govmedia.audit.models import Entry
+from govmedia.calendar import resolver as calendar_resolver
+from govmedia.calendar.models import Deadline
+from govmedia.calendar.services import compute
 from govmedia.inquiries import models as inq
 from govmedia.inquiries.rules import STEP_ROLES as INQUIRY_ROLES
+from govmedia.inquiries.services import CLAUSE, REPLY_WITHIN_HOURS, UNIT_REPLY_WORKDAYS
 from govmedia.org import models as org
 from govmedia.org.models import Role, RoleGrant, Unit, User
 from govmedia.publishing.content import content_hash
 from govmedia.publishing.models import Post, PostVersion, ReviewStep
-from govmedia.publishing.routes import STEP_ROLES, StepKind
+from govmedia.publishing.routes import STEP_ROLES, STEP_WORKDAYS, StepKind
+from govmedia.publishing.services import PUBLISH_WITHIN_HOURS
 from govmedia.registry.models import Account, AccountStatus, AccountType
 from govmedia.security.models import Patrol
 
@@ -272,6 +278,44 @@ def make_writer() -> Writer:
     return PostgresWriter() if connection.vendor == "postgresql" else GenericWriter()
 
 
+class Deadlines:
+    """Deadline rows as the services open them (`calendar.services.open_deadline`): the due moment from the
+    working-day calendar, met when the work was done. Ids come from the table's sequence a batch at a time,
+    so the rows that hold a deadline can name it before it is written (`flush`, before those rows)."""
+
+    def __init__(self, w: Writer) -> None:
+        self.w = w
+        self.t = table(
+            Deadline,
+            "id",
+            "started_at",
+            "rule",
+            "n",
+            "anchor",
+            "clause",
+            "due_at",
+            "due_date",
+            "provisional",
+            "met_at",
+        )
+        self.resolver = calendar_resolver.current()
+        self.rows: list[tuple[Any, ...]] = []
+        self.free: list[int] = []
+
+    def open(self, rule: str, n: int, clause: str, start: datetime, met: datetime | None) -> int:
+        if not self.free:
+            self.free = self.w.ids(self.t, BATCH)[::-1]
+        pk = self.free.pop()
+        due = compute(rule, start, n, self.resolver)
+        anchor = timezone.localtime(start).date()
+        self.rows.append((pk, start, rule, n, anchor, clause, due.due, due.date, due.provisional, met))
+        return pk
+
+    def flush(self) -> None:
+        self.w.write(self.t, self.rows)
+        self.rows = []
+
+
 # --- one county ---------------------------------------------------------------------------------------------
 
 
@@ -308,6 +352,7 @@ class CountySeeder:
         self.per = per_county(job.factor)
         self.w = writer
         self.county_id = 0  # the county's row id, once written
+        self.deadlines = Deadlines(writer)
 
     def _when(self, days: int = 365) -> datetime:
         return NOW - timedelta(seconds=self.rng.randrange(days * 86_400))
@@ -526,6 +571,7 @@ class CountySeeder:
             "published_by_id",
             "created_at",
             "updated_at",
+            "publish_deadline_id",
         )
         t_link = table(Post.accounts.through, "post_id", "account_id")
         t_version = table(
@@ -546,6 +592,7 @@ class CountySeeder:
             "decided_by_id",
             "decided_hash",
             "comment",
+            "deadline_id",
         )
         total = self.per["posts"]
         ids = w.ids(t_post, total)
@@ -577,12 +624,18 @@ class CountySeeder:
                 round_ = 0 if status == Post.Status.DRAFT else (2 if status == Post.Status.REJECTED else 1)
                 submitted = updated - timedelta(days=2) if round_ else None
                 approved = published = None
-                url, published_by = "", None
+                url, published_by, publish_deadline = "", None, None
                 author = first_of[ui]
-                if status in (Post.Status.APPROVED, Post.Status.PUBLISHED):
+                if status == Post.Status.APPROVED:
                     approved = updated - timedelta(hours=5)
                 if status == Post.Status.PUBLISHED:
                     published, url, published_by = updated, "https://example.invalid/p", author
+                    # Out within the hour of the approval (R5.4-5), one in fifty late.
+                    approved = updated - timedelta(minutes=90 if pid % 50 == 0 else 10 + pid % 45)
+                if approved is not None:
+                    publish_deadline = self.deadlines.open(
+                        Deadline.Rule.AFTER_HOURS, PUBLISH_WITHIN_HOURS, "5.4", approved, published
+                    )
                 links += [(pid, a) for a in account_ids[: rng.randint(1, 2)]]
                 # Spread updated_at/created_at over the year like real data (auto_now would say "now").
                 updated_at = published or self._when()
@@ -607,6 +660,7 @@ class CountySeeder:
                         published_by,
                         created_at,
                         updated_at,
+                        publish_deadline,
                     )
                 )
                 for number in range(1, nversions + 1):
@@ -617,6 +671,7 @@ class CountySeeder:
                     steps += self._steps(
                         pid, unit_ids[ui], author, chash, status, round_, submitted or NOW, to_county, holder
                     )
+            self.deadlines.flush()
             w.write(t_post, posts)
             w.write(t_link, links)
             w.write(t_version, versions)
@@ -658,36 +713,56 @@ class CountySeeder:
                     role,
                     unit_id if kind == StepKind.UNIT_APPROVAL else None,
                 )
+                received = at + timedelta(hours=i)
+                days = STEP_WORKDAYS.get(kind)
                 if reject_at >= 0 and i > reject_at:
-                    rows.append((*place, None, ReviewStep.Decision.VOID.value, None, None, "", ""))
+                    rows.append((*place, None, ReviewStep.Decision.VOID.value, None, None, "", "", None))
                 elif i < open_at and (reject_at < 0 or i <= reject_at):
                     rejected = i == reject_at
+                    decided = received + timedelta(hours=1)
                     rows.append(
                         (
                             *place,
-                            at + timedelta(hours=i),
+                            received,
                             (ReviewStep.Decision.REJECT if rejected else ReviewStep.Decision.APPROVE).value,
-                            at + timedelta(hours=i + 1),
+                            decided,
                             holder.get(role, author),
                             chash,
                             "退回修改" if rejected else "同意",
+                            self._step_deadline(days, received, decided),
                         )
                     )
                 elif i == open_at:
                     rows.append(
                         (
                             *place,
-                            at + timedelta(hours=i),
+                            received,
                             ReviewStep.Decision.PENDING.value,
                             None,
                             None,
                             "",
                             "",
+                            self._step_deadline(days, received, None),
                         )
                     )
                 else:
-                    rows.append((*place, None, ReviewStep.Decision.PENDING.value, None, None, "", ""))
+                    rows.append((*place, None, ReviewStep.Decision.PENDING.value, None, None, "", "", None))
         return rows
+
+    def _step_deadline(self, days: int | None, received: datetime, decided: datetime | None) -> int | None:
+        """A review step's clock, where the standard sets one (`publishing.routes.STEP_WORKDAYS`)."""
+        if not days:
+            return None
+        return self.deadlines.open(Deadline.Rule.AFTER_WORKDAYS, days, "5.4", received, decided)
+
+    def _message_deadline(self, kind: str, start: datetime, done: datetime | None) -> int | None:
+        """A message step's clock, as `inquiries.services` opens it: the unit's reply in 5 working days,
+        the reply itself within the hour of the leader's review (R7-3, R7-4)."""
+        if kind == inq.StepKind.DRAFT_REPLY:
+            return self.deadlines.open(Deadline.Rule.AFTER_WORKDAYS, UNIT_REPLY_WORKDAYS, CLAUSE, start, done)
+        if kind == inq.StepKind.REPLY:
+            return self.deadlines.open(Deadline.Rule.AFTER_HOURS, REPLY_WITHIN_HOURS, CLAUSE, start, done)
+        return None
 
     def _inquiries(
         self,
@@ -737,6 +812,7 @@ class CountySeeder:
             "decided_at",
             "decided_by_id",
             "decision",
+            "deadline_id",
         )
         staff = holder[Role.CENTER_STAFF]
         reply = "您好，已转有关部门办理，感谢关注。"
@@ -785,6 +861,7 @@ class CountySeeder:
                     in_unit = step_kind in inq.UNIT_STEPS
                     role = INQUIRY_ROLES[step_kind]
                     step_at = received + timedelta(hours=i)
+                    done_at = step_at + timedelta(minutes=40) if done else None
                     steps.append(
                         (
                             iid,
@@ -795,11 +872,13 @@ class CountySeeder:
                             step_at,
                             inq.StepState.DONE.value if done else inq.StepState.OPEN.value,
                             RawJson(f"[{unit_ids[ui]}]") if step_kind == inq.StepKind.TRANSFER else NO_UNITS,
-                            step_at + timedelta(minutes=40) if done else None,
+                            done_at,
                             (first_of[ui] if in_unit else holder.get(role)) if done else None,
                             ("transfer" if step_kind == inq.StepKind.INSTRUCT else "") if done else "",
+                            self._message_deadline(step_kind, step_at, done_at),
                         )
                     )
+            self.deadlines.flush()
             w.write(t_inq, rows)
             w.write(t_step, steps)
 
