@@ -46,7 +46,7 @@ def test_seed_tiny_county_counts_states_and_chain() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_seed_opens_the_deadlines_the_services_open() -> None:
     """Every clock the standard starts is there, as the services start it (R5.4-5 publish within the hour,
-    R5.4 the centre's proposal in a working day, R7-3 a unit's reply in 5 working days, R7-4 the reply
+    R5.4-4 the centre's proposal in a working day, R7-3 a unit's reply in 5 working days, R7-4 the reply
     within the hour of the review), met when the work was done, so the lists sort by real deadlines."""
     from govmedia.calendar.models import Deadline
     from govmedia.inquiries.models import Step, StepKind
