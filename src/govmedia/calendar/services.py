@@ -60,24 +60,37 @@ def compute(rule: str, anchor: date | datetime, n: int, resolver: Resolver) -> R
     raise ValueError(f"未知的时限规则：{rule}")
 
 
+def deadline_fields(
+    rule: str,
+    anchor: date | datetime,
+    n: int,
+    clause: str,
+    started_at: datetime | None = None,
+    resolver: Resolver | None = None,
+) -> dict[str, Any]:
+    """A deadline's columns but `met_at`: its due moment by the rule, `started_at` defaulting to `anchor`
+    when that is a moment, else to now (`open_deadline`; the seed generator writes them in bulk)."""
+    result = compute(rule, anchor, n, resolver or bound.current())
+    if started_at is None:
+        started_at = anchor if isinstance(anchor, datetime) else timezone.now()
+    return {
+        "started_at": started_at,
+        "rule": rule,
+        "n": n,
+        "anchor": _local(anchor).date() if isinstance(anchor, datetime) else anchor,
+        "clause": clause,
+        "due_at": result.due,
+        "due_date": result.date,
+        "provisional": result.provisional,
+    }
+
+
 def open_deadline(
     rule: str, anchor: date | datetime, n: int, clause: str, started_at: datetime | None = None
 ) -> Deadline:
-    """Start a clock and store its due moment. `started_at` defaults to `anchor` when that is a moment,
-    else to now. Call it inside the caller's transaction; the caller's own audit entry covers it."""
-    result = compute(rule, anchor, n, bound.current())
-    if started_at is None:
-        started_at = anchor if isinstance(anchor, datetime) else timezone.now()
-    return Deadline.objects.create(
-        started_at=started_at,
-        rule=rule,
-        n=n,
-        anchor=_local(anchor).date() if isinstance(anchor, datetime) else anchor,
-        clause=clause,
-        due_at=result.due,
-        due_date=result.date,
-        provisional=result.provisional,
-    )
+    """Start a clock and store its due moment (`deadline_fields`). Call it inside the caller's transaction;
+    the caller's own audit entry covers it."""
+    return Deadline.objects.create(**deadline_fields(rule, anchor, n, clause, started_at))
 
 
 def meet(deadline: Deadline, at: datetime | None = None) -> Deadline:

@@ -9,9 +9,8 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
-from govmedia.calendar import resolver
 from govmedia.calendar.models import Deadline
-from govmedia.calendar.services import compute
+from govmedia.calendar.services import deadline_fields
 from govmedia.org.models import Unit, User
 from govmedia.registry.models import Account
 
@@ -66,12 +65,10 @@ def _stories(u: dict[str, User], edu: Unit, town: Unit) -> list[tuple[str, str, 
         steps.update(decided_at=F("decided_at") - back)
         step = Step.objects.get(inquiry=i, kind=StepKind.DRAFT_REPLY)
         assert step.received_at is not None and step.deadline_id is not None
-        result = compute("after_workdays", step.received_at, services.UNIT_REPLY_WORKDAYS, resolver.current())
         Deadline.objects.filter(pk=step.deadline_id).update(
-            started_at=step.received_at,
-            anchor=timezone.localtime(step.received_at).date(),
-            due_at=result.due,
-            due_date=result.date,
+            **deadline_fields(
+                "after_workdays", step.received_at, services.UNIT_REPLY_WORKDAYS, services.CLAUSE
+            )
         )
         return i
 

@@ -59,6 +59,9 @@ class StepKind(models.TextChoices):
     PETITION = "petition", "告知信访渠道并登记"
 
 
+STEP_KIND_LABELS = dict(StepKind.choices)  # by value: get_kind_display() flattens the choices on every call
+
+
 class StepState(models.TextChoices):
     OPEN = "open", "办理中"
     DONE = "done", "已办理"

@@ -5,10 +5,8 @@ from django.db.models.functions import Substr
 
 from govmedia.web.todo import Capped, Part, TodoItem, counter, links_to, provider
 
-from .models import OPENING, Inquiry, StepKind, message_label
+from .models import OPENING, STEP_KIND_LABELS, Inquiry, message_label
 from .queries import SUPERVISION_WINDOW, steps_waiting_for, supervision_notices, supervisions_for
-
-STEP_KIND_LABELS = dict(StepKind.choices)
 
 
 @provider

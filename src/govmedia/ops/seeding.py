@@ -22,13 +22,12 @@ from typing import Any, Protocol
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
-from django.utils import timezone
 
 from govmedia.audit.chain import canonical
 from govmedia.audit.models import Entry
 from govmedia.calendar import resolver as calendar_resolver
 from govmedia.calendar.models import Deadline
-from govmedia.calendar.services import compute
+from govmedia.calendar.services import deadline_fields
 from govmedia.inquiries import models as inq
 from govmedia.inquiries.rules import STEP_ROLES as INQUIRY_ROLES
 from govmedia.inquiries.services import CLAUSE, REPLY_WITHIN_HOURS, UNIT_REPLY_WORKDAYS
@@ -279,25 +278,15 @@ def make_writer() -> Writer:
 
 
 class Deadlines:
-    """Deadline rows as the services open them (`calendar.services.open_deadline`): the due moment from the
-    working-day calendar, met when the work was done. Ids come from the table's sequence a batch at a time,
-    so the rows that hold a deadline can name it before it is written (`flush`, before those rows)."""
+    """Deadline rows as the services open them (`calendar.services.deadline_fields`), met when the work was
+    done. Ids come from the table's sequence a batch at a time, so the rows that hold a deadline can name it
+    before it is written (`flush`, before those rows)."""
+
+    COLUMNS = ("started_at", "rule", "n", "anchor", "clause", "due_at", "due_date", "provisional")
 
     def __init__(self, w: Writer) -> None:
         self.w = w
-        self.t = table(
-            Deadline,
-            "id",
-            "started_at",
-            "rule",
-            "n",
-            "anchor",
-            "clause",
-            "due_at",
-            "due_date",
-            "provisional",
-            "met_at",
-        )
+        self.t = table(Deadline, "id", *self.COLUMNS, "met_at")
         self.resolver = calendar_resolver.current()
         self.rows: list[tuple[Any, ...]] = []
         self.free: list[int] = []
@@ -306,9 +295,8 @@ class Deadlines:
         if not self.free:
             self.free = self.w.ids(self.t, BATCH)[::-1]
         pk = self.free.pop()
-        due = compute(rule, start, n, self.resolver)
-        anchor = timezone.localtime(start).date()
-        self.rows.append((pk, start, rule, n, anchor, clause, due.due, due.date, due.provisional, met))
+        fields = deadline_fields(rule, start, n, clause, start, self.resolver)
+        self.rows.append((pk, *(fields[c] for c in self.COLUMNS), met))
         return pk
 
     def flush(self) -> None:
