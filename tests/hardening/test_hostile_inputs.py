@@ -17,6 +17,7 @@ from PIL import Image
 from govmedia.inquiries.models import Inquiry
 from govmedia.org.models import ApiToken, User
 from govmedia.publishing.models import Post
+from govmedia.registry.models import Account
 from govmedia.web.uploads import image_problem, storage_root, store
 
 from .urlmap import _town_account
@@ -50,6 +51,26 @@ def test_script_and_sql_in_a_post_are_stored_verbatim_and_shown_escaped(login: A
     html = login("town_admin").get(f"/publishing/{post.pk}/").content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert '<script>alert("x")' not in html and "<img src=x onerror" not in html
+    # The rows of the lists are built in Python (web.markup): the post waits for the legality review.
+    submitted = Client().post(
+        f"/api/v1/posts/{post.pk}/submit", {}, content_type="application/json", **_api("town_admin")
+    )
+    assert submitted.status_code == 200, submitted.content
+    reviewer = login("legal_reviewer")
+    for path in ("/", "/publishing/", "/publishing/?tab=all"):
+        html = reviewer.get(path).content.decode()
+        assert "标题&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html, path
+        assert '<script>alert("x")' not in html and "<img src=x onerror" not in html, path
+
+
+@pytest.mark.django_db
+def test_script_in_an_account_name_is_shown_escaped_in_the_ledger(login: Any) -> None:
+    account = Account.objects.get(pk=_town_account())
+    Account.objects.filter(pk=account.pk).update(name=f"账号{SCRIPT}")
+    for who in ("center", "town_admin"):
+        html = login(who).get("/registry/accounts/").content.decode()
+        assert "账号&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html, who
+        assert '<script>alert("x")' not in html and "<img src=x onerror" not in html, who
 
 
 @pytest.mark.django_db
@@ -72,8 +93,10 @@ def test_script_and_sql_in_a_message_are_stored_verbatim_and_shown_escaped(login
     assert Inquiry.objects.count() == before + 1
     inquiry = Inquiry.objects.get(pk=response.json()["id"])
     assert inquiry.content == f"{SCRIPT}{SQL}"
-    for path in ("/inquiries/?tab=all", f"/inquiries/{inquiry.pk}/"):
-        html = login("center").get(path).content.decode()
+    # 待我办理 (the office leader's instruction) and the search are rows built in Python (web.markup).
+    pages = [("center", "/inquiries/?tab=all"), ("center", f"/inquiries/{inquiry.pk}/")]
+    for who, path in [*pages, ("office_leader", "/inquiries/")]:
+        html = login(who).get(path).content.decode()
         assert "&lt;script&gt;" in html, path
         assert '<script>alert("x")' not in html, path
 

@@ -16,6 +16,8 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from govmedia.web.markup import day
+
 UPDATE_DAYS = 14
 ZOMBIE_DAYS = 365
 UNANSWERED_MONTHS = 3
@@ -92,10 +94,6 @@ class Verdict:
         return next(line for line in self.lines if line.code == code)
 
 
-def zh(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def add_months(d: date, months: int) -> date:
     month = d.month - 1 + months
     year = d.year + month // 12
@@ -108,7 +106,7 @@ def _idle_line(
 ) -> Line:
     start = facts.last_update or facts.opened_on or facts.registered_on
     idle = (today - start).days
-    since = f"最近一次更新于{zh(facts.last_update)}" if facts.last_update else "开通以来没有发布记录"
+    since = f"最近一次更新于{day(facts.last_update)}" if facts.last_update else "开通以来没有发布记录"
     if idle > limit:
         return Line(code, label, veto, FAIL, f"{since}，已{idle}天未更新，{fail_text}")
     days_left = limit + 1 - idle
@@ -179,7 +177,7 @@ def unanswered_line(facts: Facts, today: date, warn_days: int = WARN_DAYS) -> Li
                 "互动回应",
                 True,
                 WARN,
-                f"{zh(facts.oldest_open_message)}收到的留言尚未办结，"
+                f"{day(facts.oldest_open_message)}收到的留言尚未办结，"
                 f"再过{max(days_left, 0)}天将超过3个月未回复",
                 days_left=max(days_left, 0),
             )
@@ -205,10 +203,10 @@ def filing_line(facts: Facts, today: date, warn_days: int = WARN_DAYS) -> Line:
                 "备案",
                 False,
                 WARN,
-                f"备案须于{zh(facts.filing_due)}前报送，还剩{days_left}天",
+                f"备案须于{day(facts.filing_due)}前报送，还剩{days_left}天",
                 days_left,
             )
-        return Line("filing", "备案", False, PASS, f"备案须于{zh(facts.filing_due)}前报送", days_left)
+        return Line("filing", "备案", False, PASS, f"备案须于{day(facts.filing_due)}前报送", days_left)
     return Line("filing", "备案", False, PASS, "已按时备案")
 
 
@@ -221,7 +219,7 @@ def verification_line(facts: Facts, today: date, warn_days: int = WARN_DAYS) -> 
     if exp is None:
         return Line("verification", "实名认证", False, PASS, "已认证（长期有效）")
     if exp < today:
-        return Line("verification", "实名认证", False, FAIL, f"实名认证已于{zh(exp)}到期")
+        return Line("verification", "实名认证", False, FAIL, f"实名认证已于{day(exp)}到期")
     days_left = (exp - today).days + 1
     if days_left <= warn_days:
         return Line(
@@ -229,10 +227,10 @@ def verification_line(facts: Facts, today: date, warn_days: int = WARN_DAYS) -> 
             "实名认证",
             False,
             WARN,
-            f"实名认证将于{zh(exp)}到期，{days_left}天后失效",
+            f"实名认证将于{day(exp)}到期，{days_left}天后失效",
             days_left,
         )
-    return Line("verification", "实名认证", False, PASS, f"认证有效期至{zh(exp)}", days_left)
+    return Line("verification", "实名认证", False, PASS, f"认证有效期至{day(exp)}", days_left)
 
 
 LINES = (update_line, interaction_line, unanswered_line, zombie_line, filing_line, verification_line)

@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from govmedia.org.models import Unit, units_visible_to
 from govmedia.web.forms import PickOrSearchField
+from govmedia.web.markup import day
 
 from . import metrics, periods
 from .excel import xlsx_sheets_response
 from .facts import inspection as gather_inspection
 from .facts import warn_days
-from .indicators import FAIL, LINE_LABELS, PASS, STATUS_LABELS, WARN, zh
+from .indicators import FAIL, LINE_LABELS, PASS, STATUS_LABELS, WARN
 from .overview import LABELS as OVERVIEW_LABELS
 from .overview import overview
 from .svg import bar_chart
@@ -52,7 +53,7 @@ def _context(request: HttpRequest, period: periods.Period) -> dict[str, Any]:
         "account_columns": [c for c in metrics.COLUMNS if c[0] not in metrics.ACCOUNT_SKIP],
         "charts": _charts(r),
         "query": period.query(),
-        "today": zh(timezone.localdate()),
+        "today": day(timezone.localdate()),
     }
 
 
@@ -171,7 +172,7 @@ def inspection(request: HttpRequest) -> HttpResponse:
                 v.facts.name,
                 v.facts.type_label,
                 v.facts.status_label,
-                zh(v.facts.last_update) if v.facts.last_update else "无",
+                day(v.facts.last_update) if v.facts.last_update else "无",
                 "合格" if v.passed else ("不合格（单项否决）" if v.vetoed else "不合格"),
                 *[STATUS_LABELS[line.status] for line in v.lines],
                 "；".join(v.reasons),
@@ -192,7 +193,7 @@ def inspection(request: HttpRequest) -> HttpResponse:
             "results": RESULTS,
             "unit_query": urlencode({"unit": unit_id or unit_name}) if unit else "",
             "result": result,
-            "today": zh(today),
+            "today": day(today),
             "warn_days": warn_days(),
             "failed": sum(1 for v in verdicts if not v.passed),
             "statuses": {"pass": PASS, "fail": FAIL, "warn": WARN},

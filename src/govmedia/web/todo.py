@@ -17,26 +17,19 @@ class TodoItem:
     due_at: datetime | None = None
     provisional: bool = False
 
+    def urgency(self, now: datetime) -> str:
+        """ "overdue", "due_soon" (past the moment the due-soon reminder goes out) or "" at `now`."""
+        if self.due_at is None:
+            return ""
+        if self.due_at < now:
+            return "overdue"
+        return "due_soon" if due_soon_from(self.due_at) <= now else ""
+
     @property
     def overdue(self) -> bool:
         from django.utils import timezone
 
-        return self.due_at is not None and self.due_at < timezone.now()
-
-    @property
-    def due_soon(self) -> bool:
-        """Not overdue yet, but past the moment the due-soon reminder goes out (`due_soon_from`)."""
-        from django.utils import timezone
-
-        now = timezone.now()
-        return self.due_at is not None and due_soon_from(self.due_at) <= now <= self.due_at
-
-    @property
-    def late_text(self) -> str:
-        """「3天」「5小时」「20分钟」: how late an overdue item is; empty when it is not."""
-        from django.utils import timezone
-
-        return late_by(self.due_at, timezone.now()) if self.overdue and self.due_at else ""
+        return self.urgency(timezone.now()) == "overdue"
 
 
 def due_soon_from(due: datetime) -> datetime:

@@ -2,13 +2,13 @@
 has a row per account of every unit one may see (a county's 150, ~15 cells each), which Django's template
 loop took ~60 ms to render. Every value is escaped here; nothing else goes into the markup."""
 
-from html import escape
 from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from govmedia.reports.indicators import FAIL, PASS, WARN, zh
+from govmedia.reports.indicators import FAIL, PASS, WARN
+from govmedia.web.markup import day, escape
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def _row(v: Any) -> str:
         verdict = '<span class="badge ok">合格</span>'
     else:
         verdict = f'<span class="badge danger">不合格{"（单项否决）" if v.vetoed else ""}</span>'
-    updated = zh(f.last_update) if f.last_update else "无"
+    updated = day(f.last_update) if f.last_update else "无"
     lines = "".join(
         f'<td data-label="{escape(line.label)}" title="{escape(line.reason)}">'
         f'<span class="badge{BADGE.get(line.status, "")}">{escape(line.status_label)}</span></td>'
