@@ -84,6 +84,20 @@ def test_r6_1_5_rotation_period_sweeper_raises_when_due_and_is_idempotent(
     assert services.sweep_rotation_period(today) == 2
 
 
+def test_r6_1_5_rotation_period_sweeper_costs_the_same_however_many_tasks_are_open(
+    accounts: dict[str, Account], django_assert_max_num_queries: Any
+) -> None:
+    """It runs every minute over a province's accounts: the tasks raised before are read in one query."""
+    today = timezone.localdate()
+    SecurityPolicy.objects.filter(pk=1).update(rotation_period_days=1)
+    Account.objects.update(status="operating", opened_on=today - timedelta(days=30))
+    assert services.sweep_rotation_period(today) >= 3
+    with django_assert_max_num_queries(4):  # the policy, the accounts, their last changes, their tasks
+        assert services.sweep_rotation_period(today) == 0
+    RotationTask.objects.filter(account=accounts["edu"]).update(status="done")
+    assert services.sweep_rotation_period(today) == 0  # its period task for that due date was raised
+
+
 def test_r6_1_5_password_change_closes_open_tasks_and_keeps_no_password(
     cast: dict[str, User], accounts: dict[str, Account]
 ) -> None:
