@@ -44,6 +44,21 @@ def test_r7_3_supervision_repeats_each_working_day_once(
     assert "2025年10月10日23:59" in notices[0].message and notices[0].unit.name == "栋川镇"
 
 
+def test_r7_3_a_supervised_transfer_is_not_read_again_until_its_next_working_day(
+    cast: Any, new_inquiry: Any, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The sweep runs every minute, and a province may have tens of thousands of overdue transfers."""
+    for _ in range(3):
+        _overdue_transfer(cast, new_inquiry, monkeypatch, "2025-09-26T10:00:00+08:00")
+    monday = at("2025-10-13T09:00:00+08:00")
+    assert supervise(monday) == 3
+    with django_assert_max_num_queries(2):  # the day's calendar, and the overdue transfers: none left
+        assert supervise(monday + timedelta(minutes=1)) == 0
+    saturday = at("2025-10-18T09:00:00+08:00")
+    with django_assert_max_num_queries(2):
+        assert supervise(saturday) == 0
+
+
 def test_r7_3_sweep_command_twice_adds_one_notice(
     cast: Any, new_inquiry: Any, monkeypatch: Any, login: Any
 ) -> None:

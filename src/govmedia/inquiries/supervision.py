@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from govmedia.audit.services import record
@@ -31,19 +31,25 @@ def supervise(now: datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     workday = day_info(today).workday
+    # Left in the database: the transfers supervised today and, on a rest day, every one supervised before
+    # (repeats wait for the next working day). The sweep runs every minute; a province may have tens of
+    # thousands overdue.
+    supervised = SupervisionNotice.objects.filter(inquiry=OuterRef("inquiry"), unit=OuterRef("assignee_unit"))
+    if workday:
+        supervised = supervised.filter(on_date=today)
     overdue = (
         Step.objects.filter(
             state=StepState.OPEN, kind__in=UNIT_STEPS, deadline__met_at__isnull=True, deadline__due_at__lt=now
         )
+        .exclude(Exists(supervised))
         .select_related("deadline", "assignee_unit", "inquiry")
         .order_by("deadline__due_at", "id")
     )
     steps = list(overdue)
     if not steps:
         return 0
-    pairs = {(s.inquiry_id, s.assignee_unit_id) for s in steps}
-    notices = SupervisionNotice.objects.filter(inquiry__in={p[0] for p in pairs})
-    done_today = set(notices.filter(on_date=today).values_list("inquiry_id", "unit_id"))
+    notices = SupervisionNotice.objects.filter(inquiry__in=overdue.values("inquiry"))
+    this_run: set[tuple[int, int | None]] = set()
     counts = {
         (r["inquiry_id"], r["unit_id"]): r["n"]
         for r in notices.values("inquiry_id", "unit_id").annotate(n=Count("id"))
@@ -51,9 +57,7 @@ def supervise(now: datetime | None = None) -> int:
     added = 0
     for step in steps:
         key = (step.inquiry_id, step.assignee_unit_id)
-        if key in done_today or step.assignee_unit is None or step.deadline is None:
-            continue
-        if not workday and counts.get(key):  # repeats wait for the next working day
+        if key in this_run or step.assignee_unit is None or step.deadline is None:
             continue
         sequence = counts.get(key, 0) + 1
         try:
@@ -80,7 +84,7 @@ def supervise(now: datetime | None = None) -> int:
                 )
         except IntegrityError:  # another sweep got there first
             continue
-        done_today.add((step.inquiry_id, step.assignee_unit.pk))
+        this_run.add(key)
         added += 1
     return added
 
