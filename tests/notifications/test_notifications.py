@@ -14,6 +14,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from govmedia.notifications import services, webhooks
@@ -23,7 +24,7 @@ from govmedia.org.models import Unit, User
 from govmedia.publishing import services as publishing
 from govmedia.publishing.models import Post, ReviewStep
 from govmedia.registry.models import Account
-from govmedia.web.todo import TodoItem
+from govmedia.web.todo import TodoItem, items_for
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,21 @@ def test_b7_sweep_twice_sends_one_notice(cast: dict[str, User]) -> None:
     assert len(_mine(reviewer, "一次通知测试稿")) == 1
     assert _mine(reviewer, "一次通知测试稿")[0].kind == "new"
     assert notify_todos() == 0
+
+
+def test_b7_a_second_run_asks_once_per_person_for_the_notices_they_have(cast: dict[str, User]) -> None:
+    """The sweep runs every minute over hundreds of people with up to 200 items each: what they were told
+    before is read in one query a person, not one an item."""
+    for n in range(4):
+        _submitted(cast, f"待办通知测试稿{n}")
+    reviewers = list(User.objects.filter(roles__role="legal_reviewer").distinct())
+    assert notify_todos(reviewers) >= 4
+    with CaptureQueriesContext(connection) as listing:
+        items = [item for u in reviewers for item in items_for(u)]
+    assert len(items) >= 4
+    with CaptureQueriesContext(connection) as run:
+        assert notify_todos(reviewers) == 0
+    assert len(run) <= len(listing) + 2 + len(reviewers)  # the urgent pages, and each person's notices
 
 
 def test_b7_stages_new_due_soon_overdue_each_once() -> None:

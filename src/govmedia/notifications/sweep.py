@@ -106,8 +106,15 @@ def notify_todos(users: Iterable[Any] | None = None, now: datetime | None = None
     urgent = urgent_urls()
     created = 0
     for user in users if users is not None else people(now):
+        due: dict[str, tuple[TodoItem, str, str]] = {}
         for item in items_for(user):
             kind, title, key = notice_for(item, now)
+            due[key] = (item, kind, title)
+        # The notices a person already has, in one query: most items were noticed on an earlier run.
+        have = set(Notification.objects.filter(user=user, key__in=list(due)).values_list("key", flat=True))
+        for key, (item, kind, title) in due.items():
+            if key in have:
+                continue
             is_urgent = item.url in urgent
             created += len(
                 notify([user], kind=kind, title=title, url=item.url, key=key, urgent=is_urgent, now=now)
