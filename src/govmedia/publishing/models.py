@@ -38,7 +38,10 @@ class PostQuerySet(UnitScopedQuerySet):
             and user.unit_id is not None
             and user.has_role("legal_reviewer", "secrecy_reviewer", "unit_leader")
         ):
-            return (mine | self.filter(steps__assignee_unit=user.unit_id)).distinct()  # type: ignore[return-value]
+            # One IN over a UNION of two indexed reads: OR-ing a join to the steps read every step of the
+            # province (6 million) and then needed DISTINCT.
+            reviewed = ReviewStep.objects.filter(assignee_unit=user.unit_id).order_by().values("post")
+            return self.filter(pk__in=mine.order_by().values("pk").union(reviewed))
         return mine  # type: ignore[return-value]
 
 
