@@ -308,3 +308,39 @@ def test_labels_by_value_are_the_choices_labels() -> None:
     for category, _ in [*CATEGORIES, ("", "")]:
         post = Post(category=category)
         assert post.category_label == post.get_category_display()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are checked on PostgreSQL only")
+def test_the_overview_and_the_report_read_one_countys_clocked_steps_by_index(db: Any) -> None:
+    """工作概览 and 统计报表 count a county's steps with a clock through the partial indexes on the steps'
+    county (without them, every clocked step of the province: 0.4 s and 0.2 s at province scale)."""
+    from govmedia.reports import metrics, periods
+    from govmedia.reports.overview import overview
+
+    call_command(
+        "seed",
+        "--scale",
+        "county",
+        "--counties",
+        "6",
+        "--factor",
+        "0.1",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    centre = User.objects.get(username="c0000_02_0")
+    with CaptureQueriesContext(connection) as ctx:
+        overview(centre)
+        metrics.build(centre, periods.parse({"period": "year", "year": str(timezone.localdate().year)}))
+    plans = {}
+    with connection.cursor() as cursor:
+        for q in ctx.captured_queries:
+            if (
+                q["sql"].startswith("SELECT")
+                and "step" in q["sql"]
+                and 'deadline_id" IS NOT NULL' in q["sql"]
+            ):
+                cursor.execute("EXPLAIN " + q["sql"])
+                plans[q["sql"][:80]] = "\n".join(r[0] for r in cursor.fetchall())
+    used = " ".join(plans.values())
+    assert "review_step_county_clocked" in used and "inquiry_step_county_clocked" in used, plans

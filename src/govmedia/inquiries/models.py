@@ -220,6 +220,10 @@ class Step(models.Model):
                 condition=Q(state="open", assignee_unit__isnull=True),
                 name="inquiry_step_county_open",
             ),
+            # 工作概览: a county's steps with a clock (without it, every clocked step of the province).
+            models.Index(
+                fields=["county"], condition=Q(deadline__isnull=False), name="inquiry_step_county_clocked"
+            ),
         ]
 
     def __str__(self) -> str:

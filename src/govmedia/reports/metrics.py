@@ -130,7 +130,11 @@ def build(user: Any, period: Period) -> Report:
     # Review steps decided in the period, against their deadlines.
     for r in (
         ReviewStep.objects.filter(
-            decided_at__gte=start, decided_at__lt=end, deadline__isnull=False, post__unit__in=unit_ids
+            decided_at__gte=start,
+            decided_at__lt=end,
+            deadline__isnull=False,
+            county__in={u.county_id for u in units},  # what the index reads by; the units decide
+            post__unit__in=unit_ids,
         )
         .exclude(decision=ReviewStep.Decision.VOID)
         .values("post__unit")
