@@ -172,10 +172,12 @@ def statistics(qs: QuerySet[Inquiry]) -> dict[str, Any]:
     rate = round(100 * met["on_time"] / met["total"], 1) if met["total"] else None
     resolver = calendar_resolver.current()
     closed = qs.filter(status=Status.CLOSED, closed_at__isnull=False).values_list("received_at", "closed_at")
+    tz = timezone.get_current_timezone()  # once: a county closes thousands of messages a year
     spans = workday_spans(
         [
-            (timezone.localtime(r).date(), timezone.localtime(c).date())
+            (r.astimezone(tz).date(), c.astimezone(tz).date())
             for r, c in closed.iterator(chunk_size=2000)
+            if c
         ],
         resolver,
     )
