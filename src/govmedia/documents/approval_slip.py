@@ -3,23 +3,17 @@ the title names the post's county."""
 
 from typing import Any
 
-from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm
+
+from govmedia.web.markup import moment
 
 from .word import heading, put, to_bytes
 
 
 def title_for(post: Any) -> str:
     return f"{post.unit.county.name}政务微博、政务微信发布信息审批单"
-
-
-def _when(moment: Any) -> str:
-    if not moment:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def slip_rows(post: Any, steps: list[Any]) -> list[tuple[str, str]]:
@@ -31,7 +25,7 @@ def slip_rows(post: Any, steps: list[Any]) -> list[tuple[str, str]]:
         ("撰稿人", str(post.author)),
         ("发布账号", "；".join(f"{a.unit} {a.get_type_display()}“{a.name}”" for a in post.accounts.all())),
         ("信息来源", post.get_kind_display() + (f"（{post.portal_url}）" if post.portal_url else "")),
-        ("送审时间", _when(post.submitted_at)),
+        ("送审时间", moment(post.submitted_at)),
     ]
     for step in steps:
         opinion = step.get_decision_display() if step.decided_by else "（待审）"
@@ -40,14 +34,15 @@ def slip_rows(post: Any, steps: list[Any]) -> list[tuple[str, str]]:
         if step.important:
             opinion += "（重要信息，报县人民政府领导审批）"
         signed = (
-            f"\n审核人：{step.decided_by or ''}    时间：{_when(step.decided_at)}" if step.decided_by else ""
+            f"\n审核人：{step.decided_by or ''}    时间：{moment(step.decided_at)}" if step.decided_by else ""
         )
         rows.append((step.label + "意见", opinion + signed))
     rows.append(
         (
             "发布情况",
             (
-                f"发布人：{post.published_by}    时间：{_when(post.published_at)}\n链接：{post.published_url}"
+                f"发布人：{post.published_by}    时间：{moment(post.published_at)}\n"
+                f"链接：{post.published_url}"
                 if post.published_at
                 else "（未发布）"
             ),

@@ -13,6 +13,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from govmedia.web.markup import day
+
 TITLE = "政务公开新媒体备案登记表"
 TYPE_BOXES = [
     ("weibo", "微博"),
@@ -41,8 +43,7 @@ CONTACT_PARTS = [
 def chinese_date(value: date | str | None) -> str:
     if not value:
         return ""
-    d = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{d.year}年{d.month}月{d.day}日"
+    return day(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 @dataclass(frozen=True)

@@ -4,23 +4,16 @@ the title names the message's county."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from io import BytesIO
 from typing import Any
 
-from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-
-def chinese_time(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    t = timezone.localtime(value)
-    return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
+from govmedia.web.markup import moment
 
 
 @dataclass(frozen=True)
@@ -57,7 +50,7 @@ def _who(step: Any) -> str:
 
 
 def _when(step: Any) -> str:
-    return chinese_time(step.decided_at) if step else ""
+    return moment(step.decided_at) if step else ""
 
 
 def handling_slip(inquiry: Any, steps: list[Any]) -> Slip:
@@ -78,13 +71,13 @@ def handling_slip(inquiry: Any, steps: list[Any]) -> Slip:
             "留言人",
             sender + (f"（ID：{inquiry.sender_id}）" if inquiry.sender_id and inquiry.sender_name else ""),
         ),
-        Row("留言时间", chinese_time(inquiry.received_at)),
+        Row("留言时间", moment(inquiry.received_at)),
         Row("留言类别", inquiry.get_kind_display()),
         Row("留言内容", inquiry.content),
         Row(
             "登记人及时间",
             f"{_who(register) or (str(inquiry.registered_by) if inquiry.registered_by else '')} "
-            f"{chinese_time(inquiry.registered_at)}".strip(),
+            f"{moment(inquiry.registered_at)}".strip(),
         ),
     ]
     decision = inquiry.get_instruction_display() if inquiry.instruction else ""
@@ -107,8 +100,8 @@ def handling_slip(inquiry: Any, steps: list[Any]) -> Slip:
         units.append(
             UnitReply(
                 unit=str(draft.assignee_unit),
-                received=chinese_time(transfer_at),
-                due=chinese_time(draft.deadline.due_at) if draft.deadline else "",
+                received=moment(transfer_at),
+                due=moment(draft.deadline.due_at) if draft.deadline else "",
                 reply=draft.text,
                 drafted_by=_who(draft),
                 drafted=_when(draft),
@@ -124,7 +117,7 @@ def handling_slip(inquiry: Any, steps: list[Any]) -> Slip:
         Row("领导审核意见", review.comment if review else ""),
         Row("审核领导及时间", f"{_who(review)} {_when(review)}".strip()),
         Row("回复内容", reply_text),
-        Row("回复人及回复时间", f"{_who(reply or petition)} {chinese_time(inquiry.replied_at)}".strip()),
+        Row("回复人及回复时间", f"{_who(reply or petition)} {moment(inquiry.replied_at)}".strip()),
     ]
     if petition:
         final.append(Row("信访登记", f"已告知信访渠道并登记（{_when(petition)}）"))

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from govmedia.audit.services import record
 from govmedia.org.permissions import require
+from govmedia.web.markup import moment
 
 from . import webhooks
 from .models import NoticeDelivery, Notification, WebhookTarget
@@ -115,14 +116,9 @@ def site_link(url: str) -> str:
     return f"{base}{url}" if url.startswith("/") else url
 
 
-def _local(moment: datetime) -> str:
-    t = timezone.localtime(moment)
-    return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
-
-
 def message_text(n: Notification) -> str:
     flag = "【紧急】" if n.urgent else ""
-    lines = [f"### {flag}{n.title}", "", f"> {n.get_kind_display()} · {_local(n.created_at)}"]
+    lines = [f"### {flag}{n.title}", "", f"> {n.get_kind_display()} · {moment(n.created_at)}"]
     if n.url:
         lines += ["", f"[打开办理]({site_link(n.url)})"]
     lines += ["", "政务公开新媒体管理平台"]
@@ -132,7 +128,7 @@ def message_text(n: Notification) -> str:
 def _send(d: NoticeDelivery) -> None:
     n = d.notification
     if d.channel == NoticeDelivery.Channel.EMAIL:
-        body = f"{n.title}\n\n类别：{n.get_kind_display()}\n时间：{_local(n.created_at)}\n"
+        body = f"{n.title}\n\n类别：{n.get_kind_display()}\n时间：{moment(n.created_at)}\n"
         if n.url:
             body += f"办理地址：{site_link(n.url)}\n"
         body += "\n（政务公开新媒体管理平台自动发送，请勿回复）"

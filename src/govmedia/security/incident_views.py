@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from govmedia.org.permissions import can
 from govmedia.web.errors import InvalidState
+from govmedia.web.markup import moment
 
 from . import incident_services
 from .forms import CloseForm, FilterForm, IncidentForm, NoteForm, StepForm, error_text
 from .incidents import INCIDENT_KINDS
 from .models import Incident, Notice, Patrol, RotationTask
-from .tables import Listing, Page, badge, link, moment, respond
+from .tables import Listing, Page, badge, link, respond
 from .views import form_page
 
 

@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 from govmedia.calendar.services import day_info
 from govmedia.org.permissions import can, require
 from govmedia.registry.models import Account, AccountStatus
+from govmedia.web.markup import day, moment
 
 from . import patrol_services
 from .forms import FilterForm, PatrolForm, PeriodForm, RosterForm, ShiftForm, SwapForm, add_errors, error_text
 from .models import DutyChange, Patrol
-from .tables import Listing, Page, badge, day, link, moment, respond
+from .tables import Listing, Page, badge, link, respond
 from .views import form_page
 
 CHECK_LABELS = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -15,17 +14,6 @@ from django.utils import timezone
 from govmedia.reports.excel import xlsx_response
 
 MAX_EXPORT_ROWS = 20000
-
-
-def day(d: date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
-
-
-def moment(t: datetime | None) -> str:
-    if t is None:
-        return ""
-    t = timezone.localtime(t)
-    return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
 
 
 def link(text: str, url: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ from govmedia.org.models import User
 from govmedia.org.permissions import can, require
 from govmedia.registry.models import Account, AccountStatus
 from govmedia.web.errors import InvalidState
+from govmedia.web.markup import day, moment
 
 from . import record_services, services, uploads
 from .forms import (
@@ -50,7 +51,7 @@ from .models import (
     StoredFile,
     Training,
 )
-from .tables import Listing, Page, badge, day, link, moment, respond
+from .tables import Listing, Page, badge, link, respond
 
 
 def form_page(
