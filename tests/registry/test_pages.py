@@ -191,6 +191,20 @@ def test_todo_for_office_and_verification_expiry(cast) -> None:
     assert not any(i.kind == "备案审核" for i in items_for(cast["edu_admin"]))
 
 
+def test_r3_2_1_an_expired_verification_is_not_called_expiring(cast) -> None:
+    """我的待办 said 「实名认证即将到期」 of an account whose verification ran out a month ago."""
+    account = Account.objects.filter(unit__county=cast["center"].county_id, verified=True).first()
+    assert account is not None
+    today = timezone.localdate()
+    for expires, state in ((today - timedelta(days=30), "已过期"), (today + timedelta(days=10), "即将到期")):
+        Account.objects.filter(pk=account.pk).update(verification_expires_on=expires)
+        mine = f"/registry/accounts/{account.pk}/"
+        titles = [
+            i.title for i in items_for(cast["center"]) if i.kind == "认证延期" and i.url.startswith(mine)
+        ]
+        assert titles == [f"实名认证{state}，请办理延期：{account.name}"], titles
+
+
 def _grow(n: int, actor: Any, unit: Any) -> None:
     start = Account.objects.count()
     for i in range(start, start + n):

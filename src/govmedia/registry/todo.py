@@ -84,7 +84,7 @@ def registry_todos(user: Any) -> list[TodoItem]:
         )
     if to_review := _grants_due(user).count():
         items.append(TodoItem(f"{to_review}项账号操作授权待复核", reverse("registry:grants"), "授权复核"))
-    tz = timezone.get_current_timezone()
+    tz, today = timezone.get_current_timezone(), timezone.localdate()
     extend = links_to("registry:account_action", "verification")
     for a in (
         _expiring(user).select_related("unit").only("name", "unit__county", "verification_expires_on")[:50]
@@ -93,9 +93,10 @@ def registry_todos(user: Any) -> list[TodoItem]:
             continue
         assert a.verification_expires_on is not None
         due = datetime.combine(a.verification_expires_on, time(23, 59, 59), tzinfo=tz)
+        state = "已过期" if a.verification_expires_on < today else "即将到期"
         items.append(
             TodoItem(
-                f"实名认证即将到期，请办理延期：{a.name}",
+                f"实名认证{state}，请办理延期：{a.name}",
                 extend(a.pk),
                 "认证延期",
                 due,
