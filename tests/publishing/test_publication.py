@@ -102,3 +102,23 @@ def test_slip_of_another_units_post_is_404(
 ) -> None:
     post = _approved(cast, accounts["edu_wechat"])
     assert login("town_admin").get(f"/publishing/{post.pk}/slip.docx").status_code == 404
+
+
+def test_r5_4_5_an_approved_post_past_its_hour_is_marked_in_the_centres_panel(login: Any) -> None:
+    """待我发布 shows each post's publication deadline in full, and the row is red once it has passed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from govmedia.calendar.models import Deadline
+    from govmedia.publishing.queries import posts_to_publish
+
+    centre = User.objects.get(username="center")
+    post = posts_to_publish(centre).first()
+    assert post is not None and post.publish_deadline is not None
+    due = timezone.now() - timedelta(minutes=5)
+    Deadline.objects.filter(pk=post.publish_deadline_id).update(due_at=due)
+    panel = login("center").get("/publishing/").content.decode().split("待我发布")[1].split("</table>")[0]
+    row = next(r for r in panel.split("<tr")[1:] if f"/publishing/{post.pk}/" in r)
+    local = timezone.localtime(due)
+    assert row.startswith(' class="overdue"') and f"{local.year}年{local.month}月{local.day}日" in row

@@ -78,7 +78,9 @@ def post_list(request: HttpRequest) -> HttpResponse:
     waiting = steps_waiting_for(user).only(
         "kind", "received_at", "post__title", "post__unit__name", *DEADLINE_SHOWN
     )
-    to_publish = posts_to_publish(user).only("title", "approved_at", "unit__name", "publish_deadline__due_at")
+    to_publish = posts_to_publish(user).only(
+        "title", "approved_at", "unit__name", "publish_deadline__due_at", "publish_deadline__met_at"
+    )
     context = {
         "form": form,
         "page": page,

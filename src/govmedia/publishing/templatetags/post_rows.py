@@ -38,13 +38,14 @@ def _waiting(s: Any, detail: Callable[[Any], str]) -> str:
 
 
 def _to_publish(p: Any, detail: Callable[[Any], str]) -> str:
-    deadline = p.publish_deadline
+    d = p.publish_deadline
+    overdue = ' class="overdue"' if d and d.is_overdue() else ""
     return (
-        "<tr>"
+        f"<tr{overdue}>"
         + cell("标题", link(detail(p.pk), p.title))
         + cell("单位", escape(p.unit.name))
         + cell("审定", short_moment(p.approved_at))
-        + cell("时限", short_moment(deadline.due_at if deadline else None))
+        + cell("时限", moment(d.due_at) if d else "—")
         + "</tr>"
     )
 
