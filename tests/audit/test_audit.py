@@ -55,6 +55,41 @@ def test_b3_edited_row_breaks_verification_with_its_id(cast: dict[str, User]) ->
     assert code == 1 and out["broken_entry"] == target.pk
 
 
+def test_b3_an_entry_written_while_the_chain_is_walked_is_not_a_break(
+    cast: dict[str, User], monkeypatch: Any
+) -> None:
+    """At province scale the hourly walk takes minutes while people keep working: an entry appended during
+    the walk is left to the next check, not reported as a mismatch at the chain's end."""
+    last = record("test.last", actor=cast["center"])
+    hashed = Entry.computed_hash
+
+    def while_walking(entry: Entry) -> str:
+        if entry.pk == last.pk:
+            record("test.meanwhile", actor=cast["center"])
+        return hashed(entry)
+
+    monkeypatch.setattr(Entry, "computed_hash", while_walking)
+    ok, count, broken, reason = verify()
+    assert (ok, count, broken, reason) == (True, last.pk, None, "")
+    monkeypatch.undo()
+    assert verify()[:2] == (True, last.pk + 1)
+
+
+def test_b3_a_rewritten_last_entry_is_caught_by_the_head(cast: dict[str, User]) -> None:
+    """Rewriting the newest entry and its hash keeps the chain consistent; the head still knows its hash."""
+    last = record("test.last", actor=cast["center"], after={"amount": 1})
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only")
+        forged = Entry.objects.get(pk=last.pk)
+        forged.after = {"amount": 2}
+        cursor.execute(
+            "UPDATE audit_entry SET after = %s, hash = %s WHERE id = %s",
+            [json.dumps(forged.after), forged.computed_hash(), last.pk],
+        )
+    assert verify() == (False, last.pk, None, "链尾哈希不一致")
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
 def test_b3_database_trigger_refuses_update_on_postgresql(cast: dict[str, User]) -> None:
     entry = record("test.pg", actor=cast["center"])
