@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govmedia.web.sweep import sweeper
-from govmedia.web.todo import TodoItem, due_soon_from, items_for, late_by
+from govmedia.web.todo import TodoItem, items_for, late_by
 
 from .models import Notification
 from .services import deliver_pending, notify
@@ -26,17 +26,11 @@ from .services import deliver_pending, notify
 SUPERVISION_KINDS = {"留言督办"}
 
 
-soon_from = due_soon_from
+STAGES = {"overdue": Notification.Kind.OVERDUE, "due_soon": Notification.Kind.DUE_SOON}
 
 
 def stage(item: TodoItem, now: datetime) -> str:
-    if item.due_at is None:
-        return Notification.Kind.NEW
-    if item.due_at < now:
-        return Notification.Kind.OVERDUE
-    if now >= soon_from(item.due_at):
-        return Notification.Kind.DUE_SOON
-    return Notification.Kind.NEW
+    return STAGES.get(item.urgency(now), Notification.Kind.NEW)
 
 
 def _local(moment: datetime) -> str:
