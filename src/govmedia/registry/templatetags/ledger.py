@@ -1,5 +1,6 @@
 """{% load ledger %}: `{% ledger_rows page today %}`, the rows of 账号台账 built in Python (web.markup)."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -46,7 +47,7 @@ def _verification(a: Any, today: date) -> str:
     return f"已认证，至{day(expires)}{state}"
 
 
-def _row(a: Any, today: date, detail: Any) -> str:
+def _row(a: Any, today: date, detail: Callable[[Any], str]) -> str:
     officer = a.security_officer.full_name if a.security_officer else ""
     return (
         "<tr>"
