@@ -139,6 +139,32 @@ def test_nobody_grants_themselves_a_role(login: Any) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk's lock is PostgreSQL's")
+def test_b3_one_workers_sweep_walks_the_chain_at_a_time(settings: Any) -> None:
+    """A province's walk takes minutes: while one worker walks the chain, the others' sweeps leave it."""
+    from django.db import connections
+
+    from govmedia.audit.watch import WALK_LOCK
+
+    settings.AUDIT_VERIFY_INTERVAL = 3600
+    other = connections.create_connection("default")  # another worker's session
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [WALK_LOCK])
+            assert cursor.fetchone()[0]
+        assert check_chain() is None and last_check() is None
+        assert check_chain(force=True) is not None  # the auditor's check does not wait
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [WALK_LOCK])
+        assert check_chain() is None  # the auditor's check has just run
+        settings.AUDIT_VERIFY_INTERVAL = 0
+        checked = check_chain()
+        assert checked is not None and checked.action == "audit.chain_verified"
+    finally:
+        other.close()
+
+
+@pytest.mark.django_db
 def test_the_sweeper_verifies_the_chain_and_raises_an_alarm_on_a_break(login: Any, settings: Any) -> None:
     settings.AUDIT_VERIFY_INTERVAL = 3600
     run_all()

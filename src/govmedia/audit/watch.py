@@ -9,9 +9,12 @@ passes. The auditor can also check at once from the log page.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,18 +26,48 @@ from .services import record, verify
 
 logger = logging.getLogger("govmedia.audit")
 CHECK_ACTIONS = ("audit.chain_verified", "audit.chain_broken")
+WALK_LOCK = 7_000_001  # the advisory lock of the scheduled walk (any number no other lock uses)
 
 
 def last_check() -> Entry | None:
     return Entry.objects.filter(action__in=CHECK_ACTIONS).order_by("-id").first()
 
 
+@contextmanager
+def _walking_alone() -> Iterator[bool]:
+    """Whether this process may walk the chain now. On PostgreSQL a session advisory lock keeps the sweeps
+    of several workers from walking it at the same time: a province's walk takes minutes, and each worker
+    found the last check an hour old until the first walk was done."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [WALK_LOCK])
+        alone = bool(cursor.fetchone()[0])
+    try:
+        yield alone
+    finally:
+        if alone:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [WALK_LOCK])
+
+
 def check_chain(*, force: bool = False, actor: Any = None, request: Any = None) -> Entry | None:
-    """Verify the chain unless a check ran less than AUDIT_VERIFY_INTERVAL ago; answer the new entry."""
-    last = last_check()
+    """Verify the chain unless a check ran less than AUDIT_VERIFY_INTERVAL ago or another process is
+    walking it (`force`, the auditor's check: at once); answer the new entry."""
+    if force:
+        return _check(actor, request)
     interval = int(getattr(settings, "AUDIT_VERIFY_INTERVAL", 3600))
-    if not force and last is not None and (timezone.now() - last.at).total_seconds() < interval:
-        return None
+    with _walking_alone() as alone:
+        if not alone:
+            return None
+        last = last_check()  # read once the walk is ours: another may have just finished one
+        if last is not None and (timezone.now() - last.at).total_seconds() < interval:
+            return None
+        return _check(actor, request)
+
+
+def _check(actor: Any, request: Any) -> Entry:
     ok, count, broken, reason = verify()
     if ok:
         return record("audit.chain_verified", actor=actor, request=request, after={"entries": count})
