@@ -196,6 +196,7 @@ API_RATE_LIMIT_PER_IP = os.environ.get("API_RATE_LIMIT_PER_IP", "1200/60")
 SIGN_IN_FAILURES_PER_IP = os.environ.get("SIGN_IN_FAILURES_PER_IP", "30/900")
 # `govmedia sweep` verifies the audit hash chain at most this often (seconds) and raises an alarm on a break.
 AUDIT_VERIFY_INTERVAL = int(os.environ.get("AUDIT_VERIFY_INTERVAL", 3600))
+AUDIT_VERIFY_SLICE = int(os.environ.get("AUDIT_VERIFY_SLICE", 200_000))  # entries a sweep checks
 
 # The county standard's effective date, for filings of already-open accounts (R4.2-2).
 STANDARD_EFFECTIVE_DATE = os.environ.get("STANDARD_EFFECTIVE_DATE", "2026-01-01")

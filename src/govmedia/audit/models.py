@@ -74,3 +74,18 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_id} {self.last_hash[:12]}"
+
+
+class ChainWalk(models.Model):
+    """How far the scheduled check has walked the chain (one row while a walk is under way). A province's
+    ten million entries take minutes to walk; the sweep walks a slice a run so the worker goes on with its
+    publications in between. The walk ends at the head as it stood when it began."""
+
+    upto = models.BigIntegerField()
+    upto_hash = models.CharField(max_length=64)
+    next_id = models.BigIntegerField(default=1)
+    prev_hash = models.CharField(max_length=64)
+    started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"#{self.next_id}/{self.upto}"

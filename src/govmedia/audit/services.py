@@ -61,32 +61,49 @@ def record(
     return entry
 
 
-def verify() -> tuple[bool, int, Entry | None, str]:
-    """Walk the chain in order up to the head as it stood when the walk began: entries written meanwhile
-    are the next check's (a province's walk takes minutes, and reading the head afterwards took them for a
-    break). Returns (ok, entries checked, first broken entry, reason)."""
-    head = ChainHead.objects.filter(pk=1).first()
-    entries = Entry.objects.order_by("id")
-    if head is not None:
-        entries = entries.filter(id__lte=head.last_id)
-    prev = GENESIS
-    count = 0
-    expected_id = 1
+def check_entries(
+    start: int, prev: str, upto: int | None, limit: int | None = None
+) -> tuple[int, str, Entry | None, str]:
+    """Check the entries from id `start` (its predecessor's hash is `prev`) up to id `upto`, at most `limit`
+    of them. Returns (the next id to check, the last hash checked, the first broken entry, reason)."""
+    entries = Entry.objects.filter(id__gte=start).order_by("id")
+    if upto is not None:
+        entries = entries.filter(id__lte=upto)
+    if limit is not None:
+        entries = entries[:limit]
+    expected = start
     for entry in entries.iterator(chunk_size=2000):
-        if entry.pk != expected_id:
-            return False, count, entry, f"缺少第{expected_id}条记录"
+        if entry.pk != expected:
+            return expected, prev, entry, f"缺少第{expected}条记录"
         if entry.prev_hash != prev:
-            return False, count, entry, "前序哈希不一致"
+            return expected, prev, entry, "前序哈希不一致"
         if entry.computed_hash() != entry.hash:
-            return False, count, entry, "内容与哈希不一致（记录被修改）"
+            return expected, prev, entry, "内容与哈希不一致（记录被修改）"
         prev = entry.hash
-        count += 1
-        expected_id += 1
-    if head is not None and head.last_id != count:
-        return False, count, None, f"链尾记录数不一致（应为{head.last_id}条）"
-    if head is not None and head.last_hash != prev:
-        return False, count, None, "链尾哈希不一致"
-    return True, count, None, ""
+        expected += 1
+    return expected, prev, None, ""
+
+
+def end_of_walk(count: int, last_hash: str, head_id: int | None, head_hash: str) -> tuple[bool, str]:
+    """Whether a walk that checked `count` entries ending in `last_hash` reached the head (as it stood when
+    the walk began: entries written meanwhile are the next check's)."""
+    if head_id is not None and head_id != count:
+        return False, f"链尾记录数不一致（应为{head_id}条）"
+    if head_id is not None and head_hash != last_hash:
+        return False, "链尾哈希不一致"
+    return True, ""
+
+
+def verify() -> tuple[bool, int, Entry | None, str]:
+    """Walk the whole chain in order up to its head as it stood when the walk began. Returns (ok, entries
+    checked, first broken entry, reason)."""
+    head = ChainHead.objects.filter(pk=1).first()
+    upto = head.last_id if head is not None else None
+    next_id, last_hash, broken, reason = check_entries(1, GENESIS, upto)
+    if broken is not None:
+        return False, next_id - 1, broken, reason
+    ok, reason = end_of_walk(next_id - 1, last_hash, upto, head.last_hash if head is not None else "")
+    return ok, next_id - 1, None, reason
 
 
 def record_refusal(request: Any, exc: Exception) -> Entry | None:

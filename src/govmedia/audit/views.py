@@ -15,7 +15,7 @@ from govmedia.web.paging import page_of
 
 from .models import Entry
 from .services import record
-from .watch import alarm_text, check_chain, last_check
+from .watch import alarm_text, check_chain, last_check, walk_under_way
 
 
 @rule("audit.read")
@@ -62,6 +62,14 @@ def verify_now(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"责任日志完整，共{(entry.after or {}).get('entries')}条。")
     elif entry is not None:
         messages.error(request, alarm_text(entry))
+    elif walk := walk_under_way():
+        messages.info(
+            request,
+            f"校验进行中：共{walk.upto}条，已校验{walk.next_id - 1}条。其余由后台每分钟接着校验，"
+            "完成后结果记入责任日志，如有问题将在我的待办告警。",
+        )
+    else:  # another worker is walking the chain this minute
+        messages.info(request, "后台正在校验，完成后结果记入责任日志，如有问题将在我的待办告警。")
     return redirect("audit:entries")
 
 

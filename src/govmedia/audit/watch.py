@@ -3,7 +3,10 @@
 `govmedia sweep` (run every minute) verifies the chain at most every AUDIT_VERIFY_INTERVAL seconds and
 records the result: `audit.chain_verified`, or on a break `audit.chain_broken` (success false), an error in
 the server log, and an alarm on 我的待办 of the audit and security administrators until a later check
-passes. The auditor can also check at once from the log page.
+passes. The auditor can also begin a check at once from the log page.
+
+A walk checks AUDIT_VERIFY_SLICE entries a run and keeps its place in `ChainWalk`: a county's chain is one
+slice, a province's ten million entries take fifty runs instead of holding the worker for minutes.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from django.utils import timezone
 from govmedia.web.sweep import sweeper
 from govmedia.web.todo import TodoItem, provider
 
-from .models import Entry
-from .services import record, verify
+from .chain import GENESIS
+from .models import ChainHead, ChainWalk, Entry
+from .services import check_entries, end_of_walk, record
 
 logger = logging.getLogger("govmedia.audit")
 CHECK_ACTIONS = ("audit.chain_verified", "audit.chain_broken")
@@ -53,22 +57,48 @@ def _walking_alone() -> Iterator[bool]:
 
 
 def check_chain(*, force: bool = False, actor: Any = None, request: Any = None) -> Entry | None:
-    """Verify the chain unless a check ran less than AUDIT_VERIFY_INTERVAL ago or another process is
-    walking it (`force`, the auditor's check: at once); answer the new entry."""
-    if force:
-        return _check(actor, request)
+    """Walk the next slice of the chain: go on with the walk under way, or begin one when the last check is
+    older than AUDIT_VERIFY_INTERVAL (`force`, the auditor's check: at once). Answers the new entry when a
+    walk ends, None while one goes on (a county's chain is one slice; a province's takes an hour of runs)."""
     interval = int(getattr(settings, "AUDIT_VERIFY_INTERVAL", 3600))
     with _walking_alone() as alone:
         if not alone:
             return None
-        last = last_check()  # read once the walk is ours: another may have just finished one
-        if last is not None and (timezone.now() - last.at).total_seconds() < interval:
-            return None
-        return _check(actor, request)
+        walk = ChainWalk.objects.filter(pk=1).first()
+        if walk is None:
+            last = last_check()  # read once the walk is ours: another may have just finished one
+            if not force and last is not None and (timezone.now() - last.at).total_seconds() < interval:
+                return None
+            head = ChainHead.objects.filter(pk=1).first()
+            walk = ChainWalk(
+                pk=1,
+                upto=head.last_id if head else 0,
+                upto_hash=head.last_hash if head else GENESIS,
+                prev_hash=GENESIS,
+                started_at=timezone.now(),
+            )
+        return _walk_a_slice(walk, actor, request)
 
 
-def _check(actor: Any, request: Any) -> Entry:
-    ok, count, broken, reason = verify()
+def walk_under_way() -> ChainWalk | None:
+    return ChainWalk.objects.filter(pk=1).first()
+
+
+def _walk_a_slice(walk: ChainWalk, actor: Any, request: Any) -> Entry | None:
+    limit = int(getattr(settings, "AUDIT_VERIFY_SLICE", 200_000))
+    next_id, last_hash, broken, reason = check_entries(walk.next_id, walk.prev_hash, walk.upto, limit)
+    if broken is None and next_id <= walk.upto and next_id - walk.next_id == limit:
+        walk.next_id, walk.prev_hash = next_id, last_hash
+        walk.save()
+        return None
+    ChainWalk.objects.filter(pk=1).delete()
+    if broken is not None:
+        return _result(False, next_id - 1, broken, reason, actor, request)
+    ok, reason = end_of_walk(next_id - 1, last_hash, walk.upto, walk.upto_hash)
+    return _result(ok, next_id - 1, None, reason, actor, request)
+
+
+def _result(ok: bool, count: int, broken: Entry | None, reason: str, actor: Any, request: Any) -> Entry:
     if ok:
         return record("audit.chain_verified", actor=actor, request=request, after={"entries": count})
     broken_id = broken.pk if broken is not None else None
