@@ -111,6 +111,24 @@ def test_auditor_searches_and_exports_entries(login: Any, cast: dict[str, User])
     assert Entry.objects.filter(action="audit.exported").exists()
 
 
+def test_an_export_too_large_to_build_asks_for_a_narrower_filter(
+    login: Any, cast: dict[str, User], monkeypatch: Any
+) -> None:
+    """A province's log holds ten million entries: an export beyond EXPORT_LIMIT is refused, with a way on."""
+    from govmedia.audit import views
+
+    record("registry.account_saved", actor=cast["edu_admin"])
+    monkeypatch.setattr(views, "EXPORT_LIMIT", 3)
+    client = login("auditor")
+    before = Entry.objects.filter(action="audit.exported").count()
+    response = client.get("/audit/export.xlsx", {"q": ""}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith("/audit/?") and "超过3条，请按日期" in page
+    assert Entry.objects.filter(action="audit.exported").count() == before  # nothing was exported
+    narrow = client.get("/audit/export.xlsx", {"action": "registry.account_saved"})
+    assert narrow.status_code == 200 and narrow.content[:2] == b"PK"
+
+
 def test_bad_date_filter_shows_error_not_500(login: Any) -> None:
     response = login("auditor").get("/audit/", {"start": "2026-13-45"})
     assert response.status_code == 200 and "查询条件有误" in response.content.decode()
