@@ -163,6 +163,7 @@ def test_b3_a_long_chain_is_walked_a_slice_a_run(settings: Any, login: Any) -> N
         cursor.execute("UPDATE audit_entry SET object_repr = %s WHERE id = %s", ["篡改", victim.pk])
     page = login("auditor").post("/audit/verify/", follow=True).content.decode()
     assert "校验进行中" in page and "已校验5条" in page
+    assert "后台每分钟接着校验" in login("auditor").get("/audit/").content.decode()  # the page shows it too
     while (entry := check_chain()) is None:
         pass
     assert not entry.success and entry.after["broken_entry"] == victim.pk

@@ -51,7 +51,8 @@ def entries(request: HttpRequest) -> HttpResponse:
     form = EntryFilter(request.GET or None)
     qs = form.apply(Entry.objects.all()) if request.GET else Entry.objects.all()
     page = page_of(qs, 50, request.GET.get("page"))
-    return render(request, "audit/entries.html", {"form": form, "page": page, "last_check": last_check()})
+    context = {"form": form, "page": page, "last_check": last_check(), "walk": walk_under_way()}
+    return render(request, "audit/entries.html", context)
 
 
 @require_POST
