@@ -190,6 +190,20 @@ def test_every_list_renders_and_exports_to_excel(login: Any, url: str) -> None:
     assert sheet is not None and sheet.max_row >= 1 and sheet["A1"].value
 
 
+def test_an_export_beyond_the_limit_is_refused_not_cut_off(login: Any, monkeypatch: Any) -> None:
+    """A cut-off file would read as the whole record (an inspection reads these): too many rows are refused
+    with a way on, and the list stays as it was filtered."""
+    from govmedia.security import tables
+
+    client = login("secadmin")
+    for _ in range(2):
+        login("secadmin")  # each sign-in is a row of 登录记录
+    monkeypatch.setattr(tables, "MAX_EXPORT_ROWS", 1)
+    response = client.get("/security/signins/?format=xlsx", follow=True)
+    assert response.redirect_chain[-1][0] == "/security/signins/?"
+    assert "超过1条，请缩小筛选范围" in response.content.decode()
+
+
 def test_pages_render_for_the_roles(login: Any) -> None:
     for user, urls in {
         "duty_officer": [
