@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from govmedia.org.permissions import require, rule
 from govmedia.reports.excel import xlsx_response
-from govmedia.web.paging import page_of
+from govmedia.web.paging import count_upto, page_of
 
 from .models import Entry
 from .services import record
@@ -84,7 +84,7 @@ def export(request: HttpRequest) -> HttpResponse:
     require(request.user, "audit.read")
     form = EntryFilter(request.GET or None)
     qs = form.apply(Entry.objects.all()) if request.GET else Entry.objects.all()
-    if qs.order_by()[: EXPORT_LIMIT + 1].count() > EXPORT_LIMIT:
+    if count_upto(qs, EXPORT_LIMIT) > EXPORT_LIMIT:
         messages.error(
             request, f"符合条件的记录超过{EXPORT_LIMIT}条，请按日期、事件或关键词缩小范围后再导出。"
         )

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from govmedia.reports.excel import xlsx_response
+from govmedia.web.paging import count_upto
 
 MAX_EXPORT_ROWS = 20000
 
@@ -52,17 +52,11 @@ class Page:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _more_than(items: Any, limit: int) -> bool:
-    if isinstance(items, QuerySet):
-        return items.order_by()[: limit + 1].count() > limit
-    return len(items) > limit
-
-
 def respond(request: HttpRequest, listing: Listing, items: Any, page: Page | None = None) -> HttpResponse:
     """The list page, or its Excel file when `?format=xlsx`."""
     page = page or Page()
     if request.GET.get("format") == "xlsx":
-        if _more_than(items, MAX_EXPORT_ROWS):  # a cut-off file would read as the whole record
+        if count_upto(items, MAX_EXPORT_ROWS) > MAX_EXPORT_ROWS:  # a cut-off file reads as the whole record
             query = request.GET.copy()
             query.pop("format")
             messages.error(request, f"符合条件的记录超过{MAX_EXPORT_ROWS}条，请缩小筛选范围后再导出。")

@@ -11,6 +11,13 @@ from django.utils.functional import cached_property
 COUNT_CAP = 10_000
 
 
+def count_upto(rows: Any, cap: int) -> int:
+    """The number of rows, counted no further than `cap` + 1 (a queryset in SQL, anything else by len)."""
+    if not hasattr(rows, "query"):
+        return len(rows)
+    return int(rows.order_by()[: cap + 1].count())  # the order does not change a count
+
+
 class CappedPaginator(Paginator):
     """Counts at most `cap` + 1 rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`); beyond the cap the pager
     says so and asks for a narrower filter, and the pages stop at the cap."""
@@ -21,10 +28,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        rows: Any = self.object_list
-        if not hasattr(rows, "query"):
-            return len(rows)
-        return int(rows.order_by()[: self.cap + 1].count())  # the order does not change a count
+        return count_upto(self.object_list, self.cap)
 
     @property
     def capped(self) -> bool:
