@@ -59,7 +59,12 @@ class StepKind(models.TextChoices):
     PETITION = "petition", "告知信访渠道并登记"
 
 
-STEP_KIND_LABELS = dict(StepKind.choices)  # by value: get_kind_display() flattens the choices on every call
+# Labels by value: get_FOO_display() flattens the choices on every call, twice a row of 留言办理.
+STEP_KIND_LABELS = dict(StepKind.choices)
+KIND_LABELS = dict(Kind.choices)
+STATUS_LABELS = dict(Status.choices)
+OUTCOME_LABELS = dict(Outcome.choices)
+STATUS_TONES: dict[str, str] = {Status.CLOSED: "ok", Status.RECEIVED: "warn"}
 
 
 class StepState(models.TextChoices):
@@ -177,6 +182,14 @@ class Inquiry(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != Status.CLOSED
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def status_tone(self) -> str:
+        return STATUS_TONES.get(self.status, "")
 
 
 class Step(models.Model):

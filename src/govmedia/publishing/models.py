@@ -130,6 +130,11 @@ class Post(models.Model):
     def category_label(self) -> str:
         return CATEGORY_LABELS.get(self.category, self.category)
 
+    @property
+    def status_tone(self) -> str:
+        """The status badge's colour: ok, warn, danger or none."""
+        return STATUS_TONES.get(self.status, "")
+
     def content(self) -> dict[str, Any]:
         return canonical_content(
             {
@@ -148,6 +153,11 @@ class Post(models.Model):
 
 
 STATUS_LABELS = dict(Post.Status.choices)
+STATUS_TONES: dict[str, str] = {
+    Post.Status.PUBLISHED: "ok",
+    Post.Status.REJECTED: "danger",
+    Post.Status.APPROVED: "warn",
+}
 
 
 class PostVersion(models.Model):

@@ -116,6 +116,8 @@ class AccountQuerySet(UnitScopedQuerySet):
 TYPE_LABELS = dict(AccountType.choices)
 WECHAT_KIND_LABELS = dict(WechatKind.choices)
 STATUS_LABELS = dict(AccountStatus.choices)
+# The ledger's status badge: the rest are warnings, a deregistered account plain.
+STATUS_TONES = {"operating": "ok", "filed": "ok", "shutdown": "danger", "deregistered": ""}
 
 
 class Account(models.Model):
@@ -198,6 +200,10 @@ class Account(models.Model):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def status_tone(self) -> str:
+        return STATUS_TONES.get(self.status, "warn")
 
     @property
     def has_wechat_secrets(self) -> bool:

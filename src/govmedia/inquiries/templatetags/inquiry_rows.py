@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from govmedia.calendar.templatetags.deadlines import deadline
-from govmedia.inquiries.models import STEP_KIND_LABELS, Kind, Outcome, Status
+from govmedia.inquiries.models import KIND_LABELS, OUTCOME_LABELS, STEP_KIND_LABELS
 from govmedia.registry.models import TYPE_LABELS
 from govmedia.web.markup import badge, cell, escape, link, moment
 from govmedia.web.templatetags.privacy import mask_id, mask_text, may_see
@@ -18,8 +18,6 @@ from govmedia.web.todo import links_to
 
 register = template.Library()
 
-KIND_LABELS, STATUS_LABELS, OUTCOME_LABELS = dict(Kind.choices), dict(Status.choices), dict(Outcome.choices)
-STATUS_TONE = {Status.CLOSED: "ok", Status.RECEIVED: "warn"}
 NO_STEPS = {"overdue": "没有超期事项。"}
 
 
@@ -63,7 +61,7 @@ def _inquiry(i: Any, detail: Callable[[Any], str], show: Callable[[str], str], i
         + cell("类别", KIND_LABELS.get(i.kind, i.kind))
         + cell("内容", _opening(i.content, show))
         + cell("留言时间", moment(i.received_at))
-        + cell("状态", badge(STATUS_LABELS.get(i.status, i.status), STATUS_TONE.get(i.status, "")) + outcome)
+        + cell("状态", badge(i.status_label, i.status_tone) + outcome)
         + "</tr>"
     )
 

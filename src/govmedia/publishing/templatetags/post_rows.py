@@ -12,7 +12,6 @@ from govmedia.web.todo import links_to
 
 register = template.Library()
 
-STATUS_TONE = {"published": "ok", "rejected": "danger", "approved": "warn"}
 PROVISIONAL = ' <span class="badge warn">暂按周一至周五计算</span>'
 EMPTY = '<tr><td colspan="5" class="empty">没有稿件。</td></tr>'
 
@@ -57,7 +56,7 @@ def _post(p: Any, detail: Callable[[Any], str]) -> str:
         + cell("标题", link(detail(p.pk), p.title))
         + cell("单位", escape(p.unit.name))
         + f'<td data-label="类别"{category}>{escape(p.category or "—")}</td>'
-        + cell("状态", badge(p.status_label, STATUS_TONE.get(p.status, "")))
+        + cell("状态", badge(p.status_label, p.status_tone))
         + cell("更新", moment(p.updated_at))
         + "</tr>"
     )

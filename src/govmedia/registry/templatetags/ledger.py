@@ -12,7 +12,6 @@ from govmedia.web.todo import links_to
 
 register = template.Library()
 
-STATUS_TONE = {"operating": "ok", "filed": "ok", "shutdown": "danger", "deregistered": ""}
 EMPTY = '<tr><td colspan="7" class="empty">没有符合条件的账号。</td></tr>'
 
 
@@ -54,7 +53,7 @@ def _row(a: Any, today: date, detail: Callable[[Any], str]) -> str:
         + cell("账号名称", link(detail(a.pk), a.name))
         + cell("类型", escape(a.type_label))
         + cell("开通单位", escape(a.unit.name))
-        + cell("状态", badge(a.status_label, STATUS_TONE.get(a.status, "warn")))
+        + cell("状态", badge(a.status_label, a.status_tone))
         + cell("备案", _filing(a))
         + cell("实名认证", _verification(a, today))
         + cell("安全责任人", escape(officer or "—"))
