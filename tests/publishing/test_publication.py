@@ -79,6 +79,25 @@ def test_archive_filter_with_reversed_dates_shows_an_error(login: Any) -> None:
     assert "起始日期不能晚于截止日期" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        ("center", "/publishing/?tab=all"),
+        ("center", "/publishing/archive/"),
+        ("center", "/inquiries/?tab=all"),
+        ("auditor", "/audit/"),
+    ],
+)
+def test_every_list_with_a_date_range_refuses_one_that_ends_before_it_begins(
+    login: Any, who: str, path: str
+) -> None:
+    """稿件与审核 answered 「没有稿件。」 for a range from Dec 31 to Jan 1, as if nothing had been written."""
+    sep = "&" if "?" in path else "?"
+    response = login(who).get(f"{path}{sep}start=2026-12-31&end=2026-01-01")
+    assert response.status_code == 200
+    assert "起始日期不能晚于截止日期" in response.content.decode()
+
+
 def test_r5_4_7_approval_slip_print_view_and_word(
     login: Any, cast: dict[str, User], accounts: dict[str, Account]
 ) -> None:

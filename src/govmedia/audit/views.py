@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from govmedia.org.permissions import require, rule
 from govmedia.reports.excel import xlsx_response
+from govmedia.web.forms import DateRangeFilter
 from govmedia.web.paging import count_upto, page_of
 
 from .models import Entry
@@ -24,7 +25,7 @@ def _read_audit(user: Any, obj: Any) -> bool:
     return user.has_role("auditor")
 
 
-class EntryFilter(forms.Form):
+class EntryFilter(DateRangeFilter):
     q = forms.CharField(label="关键词", required=False)
     action = forms.CharField(label="事件", required=False)
     start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from govmedia.registry.models import Account
-from govmedia.web.forms import PickOrSearchField
+from govmedia.web.forms import DateRangeFilter, PickOrSearchField
 
 from .models import Kind, PetitionChannel, Status
 
@@ -58,7 +58,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="留言表格", help_text="Excel（.xlsx）或CSV；第一行为表头，可先下载模板填写")
 
 
-class SearchForm(forms.Form):
+class SearchForm(DateRangeFilter):
     account = PickOrSearchField(label="账号", label_from_instance=lambda a: f"{a.name}（{a.type_label}）")
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *Kind.choices])
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *Status.choices])

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from govmedia.org.models import Unit, units_visible_to
 from govmedia.registry.models import Account
-from govmedia.web.forms import PickOrSearchField, limit_choices, pick_filter
+from govmedia.web.forms import DateRangeFilter, PickOrSearchField, limit_choices, pick_filter
 
 from .coordination import task_units
 from .models import CATEGORIES, Archive, CoordinationTask, EmergencyEvent, Material, Post
@@ -131,7 +131,7 @@ class PublishForm(forms.Form):
     )
 
 
-class ArchiveFilter(forms.Form):
+class ArchiveFilter(DateRangeFilter):
     start = forms.DateField(
         label="发布日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -144,12 +144,6 @@ class ArchiveFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         limit_choices(self, "account", Account.objects.visible_to(user).select_related("unit"))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError("起始日期不能晚于截止日期。")
-        return data
 
     def archives(self) -> Any:
         qs = Archive.objects.filter(post__in=Post.objects.visible_to(self.user)).order_by("-published_at")
@@ -206,7 +200,7 @@ class AnswerForm(forms.Form):
         limit_choices(self, "post", Post.objects.filter(unit=unit_id).order_by("-updated_at"))
 
 
-class PostFilter(forms.Form):
+class PostFilter(DateRangeFilter):
     SCOPES = [("mine", "本单位未发布"), ("all", "全部可见"), ("published", "已发布")]
     tab = forms.ChoiceField(label="范围", choices=SCOPES, required=False)
     status = forms.ChoiceField(label="状态", choices=[("", "全部"), *Post.Status.choices], required=False)

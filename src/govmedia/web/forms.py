@@ -12,6 +12,17 @@ from django.utils.safestring import SafeString
 PICK_LIMIT = 100
 
 
+class DateRangeFilter(forms.Form):
+    """A list filter with `start` and `end` date fields: a range that ends before it begins is refused,
+    not answered with an empty list."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("起始日期不能晚于截止日期。")
+        return data
+
+
 def limit_choices(form: forms.Form, name: str, queryset: QuerySet[Any], label: Any = None) -> None:
     """Narrow a model choice field to what this person may pick (and optionally how each is labelled)."""
     field = form.fields[name]
