@@ -13,7 +13,7 @@ from docx import Document
 
 from govmedia.org.models import ApiToken
 from govmedia.registry import services
-from govmedia.registry.models import Account, Filing
+from govmedia.registry.models import STATUS_LABELS, Account, Filing
 from govmedia.web.todo import items_for
 
 from .conftest import a1_data
@@ -172,6 +172,18 @@ def test_ledger_filters_and_search(login) -> None:
     assert "姚安应急管理局" in office.get("/registry/accounts/?q=应急").content.decode()
     assert "没有符合条件的账号" in office.get("/registry/accounts/?status=deregistered").content.decode()
     assert office.get("/registry/accounts/?unit=abc&type=zz&sort=zz&page=999").status_code == 200
+
+
+def test_an_account_shows_its_status_in_the_same_colour_on_the_ledger_and_its_page(login) -> None:
+    """A deregistered account was plain on the ledger and in warning colour on its own page."""
+    account = Account.objects.filter(unit__name="县教育体育局").first()
+    assert account is not None
+    office = login("office_leader")
+    for status, tone in (("deregistered", ""), ("shutdown", " danger"), ("operating", " ok")):
+        Account.objects.filter(pk=account.pk).update(status=status)
+        badge = f'<span class="badge{tone}">{STATUS_LABELS[status]}</span>'
+        assert badge in office.get(f"/registry/accounts/{account.pk}/").content.decode(), status
+        assert badge in office.get(f"/registry/accounts/?status={status}").content.decode(), status
 
 
 def test_late_filing_is_visibly_late(login) -> None:

@@ -16,6 +16,7 @@ from govmedia.org.models import Unit, User
 from govmedia.publishing import services
 from govmedia.publishing.models import ReviewStep
 from govmedia.registry.models import Account
+from govmedia.web.markup import PROVISIONAL
 from govmedia.web.todo import items_for
 from tests.conftest import DEMO_USERNAMES
 
@@ -91,7 +92,19 @@ def test_overdue_red_with_how_late_due_soon_highlighted_provisional_marked(
     assert rows["暂定时限的稿件"] == ""
     titles = [t.split("：", 1)[-1] for _, t in _rows(html)]
     assert titles.index("超期两天的稿件") < titles.index("即将到期的稿件") < titles.index("暂定时限的稿件")
-    assert "暂按周一至周五计算" in html
+    assert PROVISIONAL in html
+
+
+def test_b1_a_provisional_deadline_is_marked_the_same_way_on_every_page(
+    login: Any, cast: dict[str, User]
+) -> None:
+    """DEADLINES.md: 「暂按周一至周五计算」, with the same explanation, on 我的待办, 待我审核 and the post."""
+    step = _town_post(cast, "暂定时限的稿件")
+    assert step.deadline
+    Deadline.objects.filter(pk=step.deadline.pk).update(provisional=True)
+    reviewer = login("legal_reviewer")
+    for url in ("/", "/publishing/", f"/publishing/{step.post_id}/"):
+        assert PROVISIONAL in reviewer.get(url).content.decode(), url
 
 
 def test_home_shows_the_overview_link_to_county_people_only(login: Any) -> None:

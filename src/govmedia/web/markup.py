@@ -11,7 +11,13 @@ from html import escape
 
 from django.utils import timezone
 
-__all__ = ["badge", "cell", "day", "escape", "link", "moment", "short_moment"]
+__all__ = ["PROVISIONAL", "badge", "cell", "day", "escape", "link", "moment", "short_moment"]
+
+# Beside a working-day deadline counted without the year's holiday schedule (calendar.schedules).
+PROVISIONAL = (
+    '<span class="badge warn" title="该年度节假日安排尚未发布或录入，发布录入后自动重算">'
+    "暂按周一至周五计算</span>"
+)
 
 
 def cell(label: str, inner: str) -> str:

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from govmedia.calendar.schedules import weekday_name
+from govmedia.web.markup import PROVISIONAL
 
 register = template.Library()
 
@@ -18,10 +19,10 @@ def weekday_zh(value: date | None) -> str:
     return weekday_name(value) if value else ""
 
 
-PROVISIONAL = (
-    '<span class="badge warn" title="该年度节假日安排尚未发布或录入，发布录入后自动重算">'
-    "暂按周一至周五计算</span>"
-)
+@register.simple_tag
+def provisional() -> str:
+    """The 暂按周一至周五计算 badge, as every list and detail shows it."""
+    return mark_safe(PROVISIONAL)
 
 
 @register.simple_tag

@@ -7,12 +7,11 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from govmedia.web.markup import badge, cell, escape, link, moment, short_moment
+from govmedia.web.markup import PROVISIONAL, badge, cell, escape, link, moment, short_moment
 from govmedia.web.todo import links_to
 
 register = template.Library()
 
-PROVISIONAL = ' <span class="badge warn">暂按周一至周五计算</span>'
 EMPTY = '<tr><td colspan="5" class="empty">没有稿件。</td></tr>'
 
 
@@ -24,7 +23,7 @@ def _rows(objects: Iterable[Any], row: Callable[[Any, Callable[[Any], str]], str
 def _waiting(s: Any, detail: Callable[[Any], str]) -> str:
     d = s.deadline
     overdue = ' class="overdue"' if d and d.is_overdue() else ""
-    due = f"{moment(d.due_at)}{PROVISIONAL if d.provisional else ''}" if d else "—"
+    due = f"{moment(d.due_at)}{f' {PROVISIONAL}' if d.provisional else ''}" if d else "—"
     return (
         f"<tr{overdue}>"
         + cell("标题", link(detail(s.post_id), s.post.title))

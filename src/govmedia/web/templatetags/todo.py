@@ -7,12 +7,10 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from govmedia.web.markup import escape, link, moment
+from govmedia.web.markup import PROVISIONAL, escape, link, moment
 from govmedia.web.todo import TodoItem, late_by
 
 register = template.Library()
-
-PROVISIONAL = ' <span class="badge warn" title="该年度节假日安排尚未发布">暂按周一至周五计算</span>'
 
 
 def _row(item: TodoItem, now: datetime) -> str:
@@ -23,7 +21,8 @@ def _row(item: TodoItem, now: datetime) -> str:
         css, state = ' class="overdue"', f' <span class="badge danger">已超期 {late_by(due, now)}</span>'
     elif urgency == "due_soon":
         css, state = ' class="due-soon"', ' <span class="badge warn">即将到期</span>'
-    when = f"{moment(due)}{state}{PROVISIONAL if item.provisional else ''}" if due else "—"
+    provisional = f" {PROVISIONAL}" if item.provisional else ""
+    when = f"{moment(due)}{state}{provisional}" if due else "—"
     return f"<tr{css}><td>{link(item.url, item.title)}</td><td>{escape(item.kind)}</td><td>{when}</td></tr>"
 
 
