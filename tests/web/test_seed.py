@@ -83,6 +83,36 @@ def test_seed_opens_the_deadlines_the_services_open() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_seed_files_every_account_as_the_register_would() -> None:
+    """R4.2: every seeded account has its opening filing (existing accounts count from the standard's
+    effective date), with the 4.2 clock the services open, met when first sent; lateness as `_submit`
+    judges it. The ledger's filing filters and 检查指标's filing line then read real rows at scale."""
+    from govmedia.registry import rules
+    from govmedia.registry.models import Account, Filing
+
+    seed("--scale", "county", "--factor", "0.1")
+    accounts = Account.objects.filter(unit__name__startswith="种")
+    filings = Filing.objects.filter(account__in=accounts).select_related("deadline", "account")
+    opening = filings.filter(kind__in=[rules.NEW, rules.EXISTING])
+    assert accounts.count() == opening.count() == opening.values("account").distinct().count() > 10
+    assert not opening.exclude(account__status="planned").exclude(status="accepted").exists()
+    assert opening.filter(account__status="planned").exclude(status="accepted").exists()
+    assert filings.filter(kind=rules.PERSONNEL_CHANGE).exists()
+    assert filings.filter(late=True).exists() and filings.filter(late=False).exists()
+    for f in filings:
+        rule = rules.FILING_DEADLINES[f.kind]
+        d = f.deadline
+        assert (d.rule, d.n, d.clause, d.anchor) == (rule.rule, rule.n, rule.clause, f.event_date)
+        assert d.met_at == f.first_submitted_at == f.submitted_at
+        if f.status == Filing.Status.DRAFT:
+            assert f.first_submitted_at is None and not f.late
+        else:
+            assert f.late == (f.first_submitted_at > d.due_at)
+            assert f.late_workdays is not None and (f.late or f.late_workdays == 0)
+        assert (f.reviewed_by_id is not None) == (f.status in ("accepted", "returned"))
+
+
+@pytest.mark.django_db(transaction=True)
 def test_seed_two_counties_in_two_worker_processes_keeps_one_chain() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("worker processes are for PostgreSQL")

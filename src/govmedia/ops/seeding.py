@@ -17,11 +17,12 @@ import json
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from govmedia.audit.chain import canonical
 from govmedia.audit.models import Entry
@@ -37,7 +38,10 @@ from govmedia.publishing.content import content_hash
 from govmedia.publishing.models import Post, PostVersion, ReviewStep
 from govmedia.publishing.routes import STEP_ROLES, STEP_WORKDAYS, StepKind
 from govmedia.publishing.services import PUBLISH_WITHIN_HOURS
-from govmedia.registry.models import Account, AccountStatus, AccountType
+from govmedia.registry import rules
+from govmedia.registry.models import Account, AccountStatus, AccountType, Filing
+from govmedia.registry.rules import late_workdays
+from govmedia.registry.services import effective_date
 from govmedia.security.models import Patrol
 
 
@@ -291,11 +295,20 @@ class Deadlines:
         self.rows: list[tuple[Any, ...]] = []
         self.free: list[int] = []
 
-    def open(self, rule: str, n: int, clause: str, start: datetime, met: datetime | None) -> int:
+    def open(
+        self,
+        rule: str,
+        n: int,
+        clause: str,
+        start: datetime,
+        met: datetime | None,
+        anchor: date | None = None,
+    ) -> int:
+        """A clock started at `start`, counted from `anchor` (a filing's event day) or from `start` itself."""
         if not self.free:
             self.free = self.w.ids(self.t, BATCH)[::-1]
         pk = self.free.pop()
-        fields = deadline_fields(rule, start, n, clause, start, self.resolver)
+        fields = deadline_fields(rule, anchor or start, n, clause, start, self.resolver)
         self.rows.append((pk, *(fields[c] for c in self.COLUMNS), met))
         return pk
 
@@ -484,6 +497,7 @@ class CountySeeder:
             acc_types.append(acc_type)
             unit_accounts.setdefault(ui, []).append(acc_ids[i])
         w.write(t_acc, acc_rows)
+        self._filings(acc_rows, holder[Role.OFFICE_LEADER])
 
         post_ids = self._posts(unit_ids, unit_names, local, first_of, holder, unit_accounts)
         latest = (
@@ -525,6 +539,84 @@ class CountySeeder:
             ],
         )
         return CountyResult(n, w.counts, people, post_ids)
+
+    def _filings(self, acc_rows: list[tuple[Any, ...]], office_leader: int) -> None:
+        """Each account's filings with the county office (4.2), the columns the ledger, 我的待办 and 检查指标
+        read as the services leave them (not the A.1 snapshot or the review history): an opened account's
+        opening filing accepted (one in twelve first sent late), a planned account's sent, in draft or
+        returned, and a personnel-change filing accepted for a quarter of the opened accounts."""
+        rng, resolver, effective = self.rng, self.deadlines.resolver, effective_date()
+        t_filing = table(
+            Filing,
+            "account_id",
+            "kind",
+            "event_date",
+            "status",
+            "deadline_id",
+            "created_by_id",
+            "created_at",
+            "first_submitted_at",
+            "submitted_at",
+            "late",
+            "late_workdays",
+            "reviewed_by_id",
+            "reviewed_at",
+        )
+        rows = []
+        for account, _, _, _, _, _, opened_on, _, _, status, admin, *_ in acc_rows:
+            if status == AccountStatus.PLANNED:
+                state = rng.choice([Filing.Status.SUBMITTED, Filing.Status.DRAFT, Filing.Status.RETURNED])
+                filings = [(rules.NEW, (NOW + timedelta(days=rng.randrange(10, 60))).date(), state)]
+            else:  # opened before the standard took effect: filed as an existing account (4.2)
+                opened = (rules.NEW, opened_on) if opened_on >= effective else (rules.EXISTING, effective)
+                filings = [(*opened, Filing.Status.ACCEPTED)]
+                if rng.random() < 0.25:
+                    filings.append((rules.PERSONNEL_CHANGE, self._when(300).date(), Filing.Status.ACCEPTED))
+            for kind, event, state in filings:
+                rule = rules.FILING_DEADLINES[kind]
+                due = deadline_fields(rule.rule, event, rule.n, rule.clause, NOW, resolver)
+                before = rule.rule == Deadline.Rule.BEFORE_WORKDAYS
+                # Written before the event it announces, or on the day of the event it reports.
+                written = datetime.combine(event, time(9), UTC)
+                sent = reviewed = None
+                late_days = 0
+                if state == Filing.Status.DRAFT:
+                    written = min(written, NOW) - timedelta(days=rng.randrange(1, 10))
+                else:
+                    if rng.random() < 1 / 12:
+                        sent = due["due_at"] + timedelta(days=rng.randrange(1, 15))
+                        sent_on = timezone.localtime(sent).date()
+                        late_days = late_workdays(
+                            due["due_date"], sent_on, lambda d: resolver.day_info(d).workday
+                        )
+                    elif before:
+                        sent = due["due_at"] - timedelta(hours=rng.randrange(1, 200))
+                    else:
+                        sent = written + (due["due_at"] - written) * rng.random()
+                    if before:
+                        written = min(written, sent) - timedelta(days=rng.randrange(1, 10))
+                    if state != Filing.Status.SUBMITTED:
+                        reviewed = sent + timedelta(hours=rng.randrange(2, 72))
+                deadline = self.deadlines.open(rule.rule, rule.n, rule.clause, written, sent, anchor=event)
+                rows.append(
+                    (
+                        account,
+                        kind,
+                        event,
+                        state,
+                        deadline,
+                        admin,
+                        written,
+                        sent,
+                        sent,
+                        bool(sent and sent > due["due_at"]),
+                        late_days if sent else None,
+                        office_leader if reviewed else None,
+                        reviewed,
+                    )
+                )
+        self.deadlines.flush()
+        self.w.write(t_filing, rows)
 
     def _posts(
         self,
