@@ -113,6 +113,20 @@ def test_seed_files_every_account_as_the_register_would() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_seed_grants_two_operators_an_account() -> None:
+    """R3.2.3: each seeded account has two operators of its own unit; revoked grants are not reviewed."""
+    from govmedia.registry.models import Account, OperatorGrant
+
+    seed("--scale", "county", "--factor", "0.1")
+    accounts = Account.objects.filter(unit__name__startswith="种")
+    grants = OperatorGrant.objects.filter(account__in=accounts)
+    assert grants.count() == 2 * accounts.count()
+    assert not grants.exclude(user__unit=F("account__unit")).exists()
+    assert not grants.filter(revoked_on__isnull=False, reviewed_on__isnull=False).exists()
+    assert not grants.filter(granted_on__gt=F("reviewed_on")).exists()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_seed_two_counties_in_two_worker_processes_keeps_one_chain() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("worker processes are for PostgreSQL")

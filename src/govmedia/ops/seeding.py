@@ -39,8 +39,8 @@ from govmedia.publishing.models import Post, PostVersion, ReviewStep
 from govmedia.publishing.routes import STEP_ROLES, STEP_WORKDAYS, StepKind
 from govmedia.publishing.services import PUBLISH_WITHIN_HOURS
 from govmedia.registry import rules
-from govmedia.registry.models import Account, AccountStatus, AccountType, Filing
-from govmedia.registry.rules import late_workdays
+from govmedia.registry.models import Account, AccountStatus, AccountType, Filing, OperatorGrant
+from govmedia.registry.rules import GRANT_REVIEW_DAYS, late_workdays
 from govmedia.registry.services import effective_date
 from govmedia.security.models import Patrol
 
@@ -498,6 +498,7 @@ class CountySeeder:
             unit_accounts.setdefault(ui, []).append(acc_ids[i])
         w.write(t_acc, acc_rows)
         self._filings(acc_rows, holder[Role.OFFICE_LEADER])
+        self._grants(acc_rows, {unit_ids[ui]: people.ids[5 * ui : 5 * ui + 5] for ui in range(len(specs))})
 
         post_ids = self._posts(unit_ids, unit_names, local, first_of, holder, unit_accounts)
         latest = (
@@ -617,6 +618,33 @@ class CountySeeder:
                 )
         self.deadlines.flush()
         self.w.write(t_filing, rows)
+
+    def _grants(self, acc_rows: list[tuple[Any, ...]], people_of: dict[int, list[int]]) -> None:
+        """Who may operate each account (3.2.3): two people of its unit, granted by its administrator, most
+        reviewed within the last review period (of the seed's clock), one grant in ten revoked."""
+        rng = self.rng
+        t_grant = table(
+            OperatorGrant,
+            "account_id",
+            "user_id",
+            "granted_on",
+            "revoked_on",
+            "granted_by_id",
+            "reviewed_on",
+            "reviewed_by_id",
+        )
+        rows = []
+        today = NOW.date()
+        for account, unit_id, _, _, _, _, opened_on, _, _, _, admin, *_ in acc_rows:
+            for operator in people_of[unit_id][2:4]:
+                granted = opened_on + (today - opened_on) * rng.random() if opened_on < today else today
+                revoked = granted + (today - granted) * rng.random() if rng.random() < 0.1 else None
+                last_review = today - timedelta(days=rng.randrange(0, GRANT_REVIEW_DAYS + 60))
+                reviewed = last_review if last_review >= granted and not revoked else None
+                rows.append(
+                    (account, operator, granted, revoked, admin, reviewed, admin if reviewed else None)
+                )
+        self.w.write(t_grant, rows)
 
     def _posts(
         self,
