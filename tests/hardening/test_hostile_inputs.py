@@ -195,3 +195,69 @@ def test_size_limit_is_enforced_while_streaming() -> None:
 
 def test_pillow_bomb_guard_is_on() -> None:
     assert Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS <= 200_000_000
+
+
+HUGE_ID = "99999999999999999999"  # beyond a database integer: SQLite refused it with OverflowError (a 500)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "url", "field", "model"),
+    [
+        ("town_admin", "/publishing/new/", "accounts", Post),
+        ("town_admin", "/publishing/new/", "materials", Post),
+        ("center", "/publishing/tasks/", "units", "publishing.CoordinationTask"),
+        ("duty_officer", "/security/incidents/new/", "accounts", "security.Incident"),
+        ("duty_officer", "/security/roster/", "people", "security.DutyShift"),
+    ],
+)
+def test_an_id_beyond_the_databases_integers_is_an_invalid_choice(
+    login: Any, username: str, url: str, field: str, model: Any
+) -> None:
+    """Bad input gets a Chinese message and changes nothing: a check box value no database integer holds."""
+    from django.apps import apps
+
+    rows = apps.get_model(model) if isinstance(model, str) else model
+    before = rows.objects.count()
+    client = login(username)
+    page = client.get(url)
+    assert page.status_code == 200, url
+    response = client.post(url, {field: [HUGE_ID], "title": "标题"})
+    assert response.status_code in (200, 422)  # the security forms answer an invalid form with 422
+    assert "选择一个有效的选项" in response.content.decode()
+    assert rows.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_task_id_beyond_the_databases_integers_is_not_found(login: Any) -> None:
+    client = login("town_admin")
+    assert client.get(f"/publishing/tasks/{HUGE_ID}/answer/").status_code == 404
+    assert client.post(f"/publishing/tasks/{HUGE_ID}/answer/", {"post": HUGE_ID}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["²", HUGE_ID])
+@pytest.mark.parametrize(
+    ("username", "url"),
+    [
+        ("center", "/registry/accounts/?unit={}"),
+        ("center", "/inquiries/?account={}&unit={}"),
+        ("sysadmin", "/org/people/?unit={}"),
+        ("duty_officer", "/security/incidents/new/?patrol={}"),
+        ("duty_officer", "/security/patrols/new/?account={}"),
+        ("center", "/publishing/?tab=all&unit={}&account={}"),
+        ("center", "/reports/inspection/?unit={}"),
+        ("center", "/reports/?period=year&year={}"),
+        ("sysadmin", "/calendar/?year={}"),
+        ("secadmin", "/security/comments/new/?inquiry={}"),
+    ],
+)
+def test_an_id_in_a_link_that_is_no_number_or_too_large_is_answered_not_a_500(
+    login: Any, username: str, url: str, bad: str
+) -> None:
+    """「²」 passed str.isdigit() and then broke int(); a number beyond a database integer broke SQLite. Each
+    page now answers as for any unknown id: the list without it, 「不存在」, or 404."""
+    response = login(username).get(url.format(bad, bad))
+    assert response.status_code in (200, 400, 404)
+    if response.status_code == 400:
+        assert "不存在" in response.content.decode() or "整数" in response.content.decode()

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from govmedia.org.permissions import require
+from govmedia.web.forms import number
 
 from . import resolver as bound
 from .forms import ScheduleForm
@@ -55,18 +56,18 @@ def schedules(request: HttpRequest) -> HttpResponse:
 
 def _initial(request: HttpRequest, resolver: Any) -> dict[str, Any]:
     """`?year=2027` prefills the form with what that year has now, for an edit."""
-    year = request.GET.get("year", "")
-    if not year.isdigit() or not MIN_YEAR <= int(year) <= MAX_YEAR:
+    year = number(request.GET.get("year", ""))
+    if year is None or not MIN_YEAR <= year <= MAX_YEAR:
         return {"year": timezone.localdate().year + 1}
-    row = HolidaySchedule.objects.filter(year=int(year)).first()
+    row = HolidaySchedule.objects.filter(year=year).first()
     if row is not None:
         text = to_lines(bound.to_schedule(row))
         return {"year": row.year, "text": text, "source": row.source_note}
-    holidays, adjusted = year_overview(resolver, int(year))
+    holidays, adjusted = year_overview(resolver, year)
     lines = [f"{h.name} {h.start.isoformat()} {h.end.isoformat()}" for h in holidays]
     if adjusted:
         lines.append("调休上班 " + " ".join(d.isoformat() for d in adjusted))
-    return {"year": int(year), "text": "\n".join(lines)}
+    return {"year": year, "text": "\n".join(lines)}
 
 
 def year(request: HttpRequest, year: int) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from govmedia.calendar import resolver as calendar_resolver
 from govmedia.calendar.workdays import workday_spans
+from govmedia.web.forms import parse_id
 
 from .models import UNIT_STEPS, Inquiry, Kind, Status, Step, StepKind, StepState, SupervisionNotice
 from .rules import acting_roles
@@ -92,8 +93,8 @@ class Filters:
 
 
 def search(qs: QuerySet[Inquiry], f: Filters) -> QuerySet[Inquiry]:
-    if f.account.isdigit():
-        qs = qs.filter(account=int(f.account))
+    if (account := parse_id(f.account)) is not None:
+        qs = qs.filter(account=account)
     if f.account_name:
         qs = qs.filter(account__name__icontains=f.account_name)
     if f.unit_name:
@@ -106,9 +107,9 @@ def search(qs: QuerySet[Inquiry], f: Filters) -> QuerySet[Inquiry]:
         qs = qs.filter(kind=f.kind)
     if f.status in Status.values:
         qs = qs.filter(status=f.status)
-    if f.unit.isdigit():
+    if (unit := parse_id(f.unit)) is not None:
         qs = qs.filter(
-            pk__in=Step.objects.filter(kind__in=UNIT_STEPS, assignee_unit=int(f.unit)).values("inquiry_id")
+            pk__in=Step.objects.filter(kind__in=UNIT_STEPS, assignee_unit=unit).values("inquiry_id")
         )
     if f.sender:
         qs = qs.filter(Q(sender_name__icontains=f.sender) | Q(sender_id=f.sender))

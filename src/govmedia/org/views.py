@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from govmedia.compliance.services import portal_domains
+from govmedia.web.forms import parse_id
 
 from .forms import PersonForm, PortalForm, UnitForm
 from .models import County, Unit, User, units_visible_to
@@ -64,9 +65,8 @@ def people(request: HttpRequest) -> HttpResponse:
         .prefetch_related("roles")
         .order_by("unit__order", "id")
     )
-    unit_id = request.GET.get("unit", "")
-    if unit_id.isdigit():
-        qs = qs.filter(unit_id=int(unit_id))
+    if (unit_id := parse_id(request.GET.get("unit", ""))) is not None:
+        qs = qs.filter(unit_id=unit_id)
     if q := request.GET.get("q", "").strip():
         qs = qs.filter(full_name__contains=q) | qs.filter(username__contains=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

@@ -6,7 +6,13 @@ from django.utils import timezone
 
 from govmedia.org.models import Unit, units_visible_to
 from govmedia.registry.models import Account
-from govmedia.web.forms import DateRangeFilter, PickOrSearchField, limit_choices, pick_filter
+from govmedia.web.forms import (
+    DateRangeFilter,
+    ModelChecklistField,
+    PickOrSearchField,
+    limit_choices,
+    pick_filter,
+)
 
 from .coordination import task_units
 from .models import CATEGORIES, Archive, CoordinationTask, EmergencyEvent, Material, Post
@@ -28,20 +34,17 @@ EMERGENCY_FIELDS = {
 
 
 class PostForm(forms.Form):
-    accounts = forms.ModelMultipleChoiceField(
-        label="发布账号", queryset=Account.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    accounts = ModelChecklistField(label="发布账号", queryset=Account.objects.none())
     category = forms.ChoiceField(
         label="信息类别（规范5.3）", choices=[("", "请选择"), *CATEGORIES], required=False
     )
     kind = forms.ChoiceField(label="信息来源", choices=Post.Kind.choices)
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 10}))
-    materials = forms.ModelMultipleChoiceField(
+    materials = ModelChecklistField(
         label="素材（从本单位素材库选用）",
         queryset=Material.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
     )
     portal_url = forms.URLField(
         label="门户网站链接",
@@ -183,9 +186,7 @@ class TaskForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    units = forms.ModelMultipleChoiceField(
-        label="承办单位", queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    units = ModelChecklistField(label="承办单位", queryset=Unit.objects.none())
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

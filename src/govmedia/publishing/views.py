@@ -328,7 +328,10 @@ def tasks(request: HttpRequest) -> HttpResponse:
 def task_answer(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     assignment = get_object_or_404(
-        TaskAssignment.objects.select_related("task", "unit"), task_id=pk, unit_id=user.unit_id
+        # task__pk, not task_id: an id beyond the database's integers then finds nothing (SQLite raised).
+        TaskAssignment.objects.select_related("task", "unit"),
+        task__pk=pk,
+        unit_id=user.unit_id,
     )
     form = AnswerForm(request.POST or None, unit_id=user.unit_id)
     if request.method == "POST" and form.is_valid():

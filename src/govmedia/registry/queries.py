@@ -6,6 +6,8 @@ from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from govmedia.web.forms import parse_id
+
 from .models import Account, AccountQuerySet, AccountStatus, AccountType, Filing
 
 SORTS = {
@@ -28,8 +30,9 @@ FILING_STATES = {
 def ledger_queryset(user: Any, params: Any) -> QuerySet[Account]:
     visible = cast(AccountQuerySet, Account.objects.visible_to(user))
     qs = visible.select_related("unit", "security_officer").with_filing_state()
-    if (unit := params.get("unit", "").strip()).isdigit():
-        qs = qs.filter(unit_id=int(unit))
+    unit = params.get("unit", "").strip()
+    if (unit_id := parse_id(unit)) is not None:
+        qs = qs.filter(unit_id=unit_id)
     elif unit:  # the page's unit filter is a name search when there are too many units for a drop-down
         qs = qs.filter(unit__name__icontains=unit[:100])
     if (kind := params.get("type", "")) in AccountType.values:

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from govmedia.web.forms import number
+
 KINDS = {"month": "月度", "quarter": "季度", "year": "年度"}
 
 
@@ -66,10 +68,10 @@ class Period:
 
 
 def _int(value: str, name: str, low: int, high: int) -> int:
-    value = value.strip()
-    if not value.isdigit() or not (low <= int(value) <= high):
+    n = number(value)
+    if n is None or not low <= n <= high:
         raise BadPeriod(f"{name}应为{low}至{high}之间的整数。")
-    return int(value)
+    return n
 
 
 def parse(params: Any, today: date | None = None) -> Period:

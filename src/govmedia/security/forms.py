@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from govmedia.org.models import Unit, User, units_visible_to
 from govmedia.registry.models import Account, AccountStatus, AccountType
+from govmedia.web.forms import ModelChecklistField
 
 from .incidents import INCIDENT_KINDS, SEVERITIES
 from .models import MaliciousComment, SecurityPolicy, Training
@@ -130,9 +131,7 @@ class IncidentForm(forms.Form):
     kind = forms.ChoiceField(label="事件类型", choices=INCIDENT_KINDS)
     severity = forms.ChoiceField(label="严重程度", choices=SEVERITIES)
     title = forms.CharField(label="事件名称", max_length=200)
-    accounts = forms.ModelMultipleChoiceField(
-        label="涉及账号", queryset=Account.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    accounts = ModelChecklistField(label="涉及账号", queryset=Account.objects.none())
     occurred_at = forms.DateTimeField(
         label="发现时间", widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )
@@ -173,9 +172,7 @@ class CommentForm(forms.Form):
     )
     content = forms.CharField(label="评论内容", widget=forms.Textarea(attrs={"rows": 4}))
     screenshot = forms.FileField(label="截图", help_text="JPG、PNG或GIF，不超过10MB")
-    dispositions = forms.MultipleChoiceField(
-        label="处置方式", choices=MaliciousComment.Disposition.choices, widget=forms.CheckboxSelectMultiple
-    )
+    dispositions = forms.MultipleChoiceField(label="处置方式", choices=MaliciousComment.Disposition.choices)
     disposition_note = forms.CharField(label="处置说明", max_length=500, required=False)
     inquiry_id = forms.IntegerField(label="来源留言编号", required=False, min_value=1)
     inquiry_ref = forms.CharField(label="来源留言摘要", max_length=200, required=False)
@@ -242,9 +239,7 @@ class PlanForm(UnitChoiceMixin, forms.Form):
 
 
 class RosterForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(
-        label="值班人员（按顺序轮流）", queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    people = ModelChecklistField(label="值班人员（按顺序轮流）", queryset=User.objects.none())
     first = forms.DateField(label="开始日期", widget=DATE)
     last = forms.DateField(label="结束日期", widget=DATE)
     workdays_only = forms.BooleanField(label="仅工作日排班", required=False)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from govmedia.org.permissions import can
 from govmedia.web.errors import InvalidState
+from govmedia.web.forms import parse_id
 from govmedia.web.markup import moment
 
 from . import incident_services
@@ -97,7 +98,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     if raw := request.GET.get("patrol", "") or request.POST.get("patrol", ""):
         patrol = get_object_or_404(
             Patrol.objects.visible_to(request.user).select_related("account"),
-            pk=int(raw) if raw.isdigit() else 0,
+            pk=parse_id(raw) or 0,
         )
         initial.update(
             accounts=[patrol.account_id],

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from govmedia.calendar.services import day_info
 from govmedia.org.permissions import can, require
 from govmedia.registry.models import Account, AccountStatus
+from govmedia.web.forms import parse_id
 from govmedia.web.markup import day, moment
 
 from . import patrol_services
@@ -103,7 +104,7 @@ def patrols(request: HttpRequest) -> HttpResponse:
 def patrol_new(request: HttpRequest) -> HttpResponse:
     initial = {}
     if raw := request.GET.get("account", ""):
-        initial["account"] = raw if raw.isdigit() else None
+        initial["account"] = parse_id(raw)
     form = PatrolForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
 
     def save(d: dict[str, Any]) -> Patrol:

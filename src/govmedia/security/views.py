@@ -20,6 +20,7 @@ from govmedia.org.models import User
 from govmedia.org.permissions import can, require
 from govmedia.registry.models import Account, AccountStatus
 from govmedia.web.errors import InvalidState
+from govmedia.web.forms import parse_id
 from govmedia.web.markup import day, moment
 
 from . import record_services, services, uploads
@@ -598,7 +599,7 @@ def comments(request: HttpRequest) -> HttpResponse:
 def comment_new(request: HttpRequest) -> HttpResponse:
     initial = {}
     if inquiry := request.GET.get("inquiry", "")[:18]:
-        initial["inquiry_id"] = inquiry if inquiry.isdigit() else None
+        initial["inquiry_id"] = parse_id(inquiry)
     form = CommentForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
 
     def save(d: dict[str, Any]) -> MaliciousComment:

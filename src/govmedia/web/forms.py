@@ -23,6 +23,41 @@ class DateRangeFilter(forms.Form):
         return data
 
 
+MAX_ID = 2**63 - 1  # the largest id a database integer holds
+
+
+def number(text: str) -> int | None:
+    """ASCII digits as an int, else None: str.isdigit() also accepts 「²」, on which int() fails."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def parse_id(text: str) -> int | None:
+    """An id from a query string, or None. A number beyond a database integer is 0, which no row has: SQLite
+    refuses such a number with OverflowError."""
+    value = number(text)
+    return None if value is None else (value if value <= MAX_ID else 0)
+
+
+class ModelChecklistField(forms.ModelMultipleChoiceField):
+    """Several rows picked from check boxes. An id too large for a database integer is an invalid choice like
+    any other unknown id: Django passed it on, and SQLite refused it with OverflowError (a 500)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                too_big = abs(int(str(pk))) > MAX_ID
+            except ValueError:
+                continue  # not a number: Django refuses it as an invalid id
+            if too_big:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super().clean(value)
+
+
 def limit_choices(form: forms.Form, name: str, queryset: QuerySet[Any], label: Any = None) -> None:
     """Narrow a model choice field to what this person may pick (and optionally how each is labelled)."""
     field = form.fields[name]
@@ -79,8 +114,8 @@ class PickOrSearchField(forms.Field):
         text = str(value or "").strip()[:100]
         if not text:
             return None
-        if text.isdigit():
-            obj = self._visible().filter(pk=int(text)).first()
+        if (pk := parse_id(text)) is not None:
+            obj = self._visible().filter(pk=pk).first()
             if obj is None:
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
             self.picked = obj
@@ -95,7 +130,7 @@ class PickOrSearchField(forms.Field):
     def render(self, name: str, value: Any, auto_id: str) -> SafeString:
         current = "" if value is None else str(value.pk if isinstance(value, Model) else value).strip()
         rows = self.options()
-        if rows is not None and (not current or current.isdigit()):
+        if rows is not None and (not current or parse_id(current) is not None):
             choices = format_html_join(
                 "",
                 '<option value="{}"{}>{}</option>',
@@ -111,9 +146,9 @@ class PickOrSearchField(forms.Field):
                 self.empty_label,
                 choices,
             )
-        if current.isdigit():
+        if (pk := parse_id(current)) is not None:
             picked = self.picked if self.picked is not None and str(self.picked.pk) == current else None
-            picked = picked or self._visible().filter(pk=int(current)).first()
+            picked = picked or self._visible().filter(pk=pk).first()
             current = str(getattr(picked, self.name_field)) if picked is not None else ""
         return format_html(
             '<input type="search" name="{}" id="{}" value="{}" placeholder="输入名称查找">',
