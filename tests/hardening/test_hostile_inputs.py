@@ -261,3 +261,32 @@ def test_an_id_in_a_link_that_is_no_number_or_too_large_is_answered_not_a_500(
     assert response.status_code in (200, 400, 404)
     if response.status_code == 400:
         assert "不存在" in response.content.decode() or "整数" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/v1/posts", "/api/v1/inquiries", "/api/v1/incidents", "/api/v1/patrols"]
+)
+def test_api_lists_take_an_offset_past_any_row(path: str) -> None:
+    """An offset beyond a database integer broke SQLite (a 500): it is an empty page like any offset past
+    the rows."""
+    response = Client().get(f"{path}?offset={HUGE_ID}", **_api("center"))
+    assert response.status_code == 200
+    assert response.json()["items"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/filings", "/api/v1/incidents", "/api/v1/patrols"])
+def test_api_refuses_an_account_id_beyond_the_databases_integers(path: str) -> None:
+    response = Client().get(f"{path}?account={HUGE_ID}", **_api("center"))
+    assert response.status_code == 422
+    assert response.json()["detail"] == "请求内容不符合接口要求。"
+
+
+@pytest.mark.django_db
+def test_api_refuses_a_post_on_an_account_id_beyond_the_databases_integers() -> None:
+    before = Post.objects.count()
+    body = {"accounts": [int(HUGE_ID)], "title": "标题", "body": "正文"}
+    response = Client().post("/api/v1/posts", body, content_type="application/json", **_api("town_admin"))
+    assert response.status_code == 422
+    assert Post.objects.count() == before

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from govmedia.api.params import Id, window
+
 from . import intake, services
 from .models import Inquiry, Step
 from .queries import Filters, search
@@ -65,7 +67,7 @@ class InquiryOut(Schema):
 
 
 class InquiryIn(Schema):
-    account: int
+    account: Id
     platform_message_id: str = ""
     sender: str = ""
     sender_id: str = ""
@@ -76,7 +78,7 @@ class InquiryIn(Schema):
 
 class ActionIn(Schema):
     comment: str = ""
-    units: list[int] = []
+    units: list[Id] = []
     text: str = ""
     decision: str | None = None  # instruct: direct | transfer | petition | no_action (default from units)
     kind: str | None = None  # register: the category chosen for a pushed message
@@ -166,8 +168,8 @@ def list_inquiries(
         Inquiry.objects.visible_to(request.user),
         Filters(account=account, kind=kind, status=status, unit=unit, sender=sender, start=start, end=end),
     )
-    limit, offset = max(1, min(limit, 200)), max(offset, 0)
-    page = qs.select_related("account").order_by("-received_at", "-id")[offset : offset + limit]
+    lo, hi = window(limit, offset)
+    page = qs.select_related("account").order_by("-received_at", "-id")[lo:hi]
     items = [
         {
             "id": i.pk,

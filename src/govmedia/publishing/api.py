@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from govmedia.api.params import Id, window
+
 from . import services
 from .models import Post
 
@@ -61,8 +63,8 @@ class PostOut(Schema):
 
 
 class PostIn(Schema):
-    accounts: list[int]
-    materials: list[int] | None = None
+    accounts: list[Id]
+    materials: list[Id] | None = None
     title: str = ""
     body: str = ""
     category: str | None = None
@@ -74,8 +76,8 @@ class PostIn(Schema):
 
 
 class PostPatch(Schema):
-    accounts: list[int] | None = None
-    materials: list[int] | None = None
+    accounts: list[Id] | None = None
+    materials: list[Id] | None = None
     title: str | None = None
     body: str | None = None
     category: str | None = None
@@ -159,8 +161,8 @@ def list_posts(
     qs = Post.objects.visible_to(request.user)
     if status:
         qs = qs.filter(status=status)
-    limit = max(1, min(limit, 200))
-    page = qs.order_by("-id")[max(offset, 0) : max(offset, 0) + limit]
+    lo, hi = window(limit, offset)
+    page = qs.order_by("-id")[lo:hi]
     return {
         "items": [
             {"id": p.pk, "title": p.title, "status": p.status, "content_hash": p.content_hash} for p in page

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from govmedia.api.errors import Conflict, Unprocessable
+from govmedia.api.params import MAX_LIMIT, MAX_OFFSET, Id
 from govmedia.org.models import Unit
 from govmedia.web.errors import InvalidState
 
@@ -40,7 +41,7 @@ class WechatIn(Schema):
 
 
 class AccountIn(Schema):
-    unit: int
+    unit: Id
     type: AccountTypeLit
     wechat_kind: Literal["subscription", "service"] | None = None
     type_other: str = Field("", max_length=50)
@@ -100,7 +101,7 @@ class AccountPage(Schema):
 
 
 class FilingIn(Schema):
-    account: int
+    account: Id
     kind: Literal["new", "existing", "close_change", "emergency_shutdown", "personnel_change"]
     event_date: date | None = None
     action: Literal["close", "change"] | None = None
@@ -152,8 +153,8 @@ class FilingPage(Schema):
 
 
 class Paging(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _contact(a: Account, role: str) -> dict[str, str]:
@@ -294,7 +295,7 @@ def _filings(request: HttpRequest) -> Any:
 
 @filings_router.get("", response=FilingPage, summary="备案列表")
 def list_filings(
-    request: HttpRequest, paging: Query[Paging], status: str = "", kind: str = "", account: int | None = None
+    request: HttpRequest, paging: Query[Paging], status: str = "", kind: str = "", account: Id | None = None
 ) -> dict[str, Any]:
     qs = _filings(request).order_by("-id")
     if status in Filing.Status.values:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from govmedia.api.params import Id, window
 from govmedia.registry.models import Account, AccountStatus
 
 from . import incident_services, patrol_services
@@ -23,12 +24,6 @@ patrols_router = Router(tags=["值班巡查"])
 def _t(moment: datetime | None) -> datetime | None:
     """Times leave the API with the +08:00 offset (CONTRACT.md)."""
     return timezone.localtime(moment) if moment else None
-
-
-def _page(limit: int, offset: int) -> tuple[int, int]:
-    limit = max(1, min(limit, 200))
-    offset = max(offset, 0)
-    return offset, offset + limit
 
 
 # --- incidents -----------------------------------------------------------------------------------------
@@ -84,8 +79,8 @@ class IncidentIn(Schema):
     title: str
     description: str
     occurred_at: datetime | None = None
-    accounts: list[int]
-    patrol: int | None = None
+    accounts: list[Id]
+    patrol: Id | None = None
 
 
 class StepDoneIn(Schema):
@@ -154,7 +149,7 @@ def list_incidents(
     request: HttpRequest,
     status: str | None = None,
     kind: str | None = None,
-    account: int | None = None,
+    account: Id | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> dict[str, Any]:
@@ -165,7 +160,7 @@ def list_incidents(
         qs = qs.filter(kind=kind)
     if account is not None:
         qs = qs.filter(pk__in=Incident.accounts.through.objects.filter(account=account).values("incident_id"))
-    lo, hi = _page(limit, offset)
+    lo, hi = window(limit, offset)
     page = qs.prefetch_related("accounts").order_by("-occurred_at", "-id")[lo:hi]
     return {
         "items": [
@@ -256,7 +251,7 @@ class PatrolOut(Schema):
 
 
 class PatrolIn(Schema):
-    account: int
+    account: Id
     front_content_ok: bool
     front_comments_ok: bool
     back_operators_ok: bool
@@ -286,7 +281,7 @@ def _patrol_out(p: Patrol) -> dict[str, Any]:
 @patrols_router.get("", summary="巡查记录列表")
 def list_patrols(
     request: HttpRequest,
-    account: int | None = None,
+    account: Id | None = None,
     result: str | None = None,
     start: date | None = None,
     end: date | None = None,
@@ -302,7 +297,7 @@ def list_patrols(
         qs = qs.filter(at__date__gte=start)
     if end:
         qs = qs.filter(at__date__lte=end)
-    lo, hi = _page(limit, offset)
+    lo, hi = window(limit, offset)
     page = qs.select_related("by").prefetch_related("screenshots").order_by("-at", "-id")[lo:hi]
     return {"items": [_patrol_out(p) for p in page], "count": qs.count()}
 
@@ -316,7 +311,7 @@ def create_patrol(request: HttpRequest, payload: PatrolIn) -> Status:
 
 @patrols_router.get("/missed", response=list[MissedOut], summary="漏巡（按巡查规则计算）")
 def missed_patrols(
-    request: HttpRequest, start: date | None = None, end: date | None = None, account: int | None = None
+    request: HttpRequest, start: date | None = None, end: date | None = None, account: Id | None = None
 ) -> list[dict[str, Any]]:
     today = timezone.localdate()
     end = end or today
