@@ -107,3 +107,16 @@ def test_idle_session_expires_after_the_configured_time(settings: Any) -> None:
     client = Client()
     _sign_in(client, "center", DEMO_PASSWORD)
     assert client.session.get_expiry_age() == settings.SESSION_IDLE_SECONDS == 30 * 60
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("password", ["", "short"])
+def test_demo_refuses_an_empty_or_short_password_and_changes_nothing(password: str) -> None:
+    """`govmedia demo --password ''` reset every demo account to the default password without a word."""
+    from django.core.management import call_command
+
+    before = User.objects.get(username="center").password
+    with pytest.raises(SystemExit) as exit_:
+        call_command("demo", "--password", password)
+    assert exit_.value.code == 2
+    assert User.objects.get(username="center").password == before

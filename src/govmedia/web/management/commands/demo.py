@@ -18,7 +18,7 @@ class Command(JsonCommand):
         )
 
     def run(self, **options: Any) -> dict[str, Any]:
-        password = options["password"] or DEFAULT_PASSWORD
+        password = DEFAULT_PASSWORD if options["password"] is None else options["password"]
         if len(password) < 8:
             raise BadInput("演示密码至少8位。")
         ctx: dict[str, Any] = {"password": password, "reset_passwords": options["password"] is not None}
