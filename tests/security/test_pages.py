@@ -316,3 +316,14 @@ def test_roster_page_generates_and_swaps(login: Any, cast: dict[str, User]) -> N
     assert (
         login("edu_admin").post(f"/security/roster/?month={first.year}-{first.month}", {}).status_code == 403
     )
+
+
+def test_pick_lists_are_check_boxes(login: Any) -> None:
+    """A phone can tick several dispositions, accounts or people; a multiple <select> needs a keyboard."""
+    for username, url, name in [
+        ("secadmin", "/security/comments/new/", "dispositions"),
+        ("duty_officer", "/security/incidents/new/", "accounts"),
+    ]:
+        html = login(username).get(url).content.decode()
+        assert f'type="checkbox" name="{name}"' in html, url
+        assert f'<select name="{name}"' not in html, url

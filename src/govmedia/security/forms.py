@@ -172,7 +172,9 @@ class CommentForm(forms.Form):
     )
     content = forms.CharField(label="评论内容", widget=forms.Textarea(attrs={"rows": 4}))
     screenshot = forms.FileField(label="截图", help_text="JPG、PNG或GIF，不超过10MB")
-    dispositions = forms.MultipleChoiceField(label="处置方式", choices=MaliciousComment.Disposition.choices)
+    dispositions = forms.MultipleChoiceField(
+        label="处置方式", choices=MaliciousComment.Disposition.choices, widget=forms.CheckboxSelectMultiple
+    )
     disposition_note = forms.CharField(label="处置说明", max_length=500, required=False)
     inquiry_id = forms.IntegerField(label="来源留言编号", required=False, min_value=1)
     inquiry_ref = forms.CharField(label="来源留言摘要", max_length=200, required=False)
