@@ -298,14 +298,14 @@ class CountySeeder:
             if status == AccountStatus.PLANNED:
                 state = rng.choice([Filing.Status.SUBMITTED, Filing.Status.DRAFT, Filing.Status.RETURNED])
                 filings = [(rules.NEW, (NOW + timedelta(days=rng.randrange(10, 60))).date(), state)]
-            else:  # opened before the standard took effect: filed as an existing account (4.2)
+            else:  # an account opened before the standard took effect is filed as an existing one (4.2)
                 opened = (rules.NEW, opened_on) if opened_on >= effective else (rules.EXISTING, effective)
                 filings = [(*opened, Filing.Status.ACCEPTED)]
                 if rng.random() < 0.25:
                     filings.append((rules.PERSONNEL_CHANGE, self._when(300).date(), Filing.Status.ACCEPTED))
             for kind, event, state in filings:
                 rule = rules.FILING_DEADLINES[kind]
-                due = deadline_fields(rule.rule, event, rule.n, rule.clause, NOW, resolver)
+                due = deadline_fields(rule.rule, event, rule.n, rule.clause, resolver=resolver)
                 before = rule.rule == Deadline.Rule.BEFORE_WORKDAYS
                 # Written before the event it announces, or on the day of the event it reports.
                 written = datetime.combine(event, time(9), UTC)
@@ -328,7 +328,7 @@ class CountySeeder:
                         written = min(written, sent) - timedelta(days=rng.randrange(1, 10))
                     if state != Filing.Status.SUBMITTED:
                         reviewed = sent + timedelta(hours=rng.randrange(2, 72))
-                deadline = self.deadlines.open(rule.rule, rule.n, rule.clause, written, sent, anchor=event)
+                deadline = self.deadlines.add({**due, "started_at": written}, sent)
                 rows.append(
                     (
                         account,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from django.db import connection, models
@@ -158,20 +158,15 @@ class Deadlines:
         self.rows: list[tuple[Any, ...]] = []
         self.free: list[int] = []
 
-    def open(
-        self,
-        rule: str,
-        n: int,
-        clause: str,
-        start: datetime,
-        met: datetime | None,
-        anchor: date | None = None,
-    ) -> int:
-        """A clock started at `start`, counted from `anchor` (a filing's event day) or from `start` itself."""
+    def open(self, rule: str, n: int, clause: str, start: datetime, met: datetime | None) -> int:
+        """A clock started at `start` and counted from it."""
+        return self.add(deadline_fields(rule, start, n, clause, start, self.resolver), met)
+
+    def add(self, fields: dict[str, Any], met: datetime | None) -> int:
+        """A clock computed by the caller (`deadline_fields`); its id."""
         if not self.free:
             self.free = self.w.ids(self.t, BATCH)[::-1]
         pk = self.free.pop()
-        fields = deadline_fields(rule, anchor or start, n, clause, start, self.resolver)
         self.rows.append((pk, *(fields[c] for c in self.COLUMNS), met))
         return pk
 
