@@ -204,20 +204,20 @@ HUGE_ID = "99999999999999999999"  # beyond a database integer: SQLite refused it
 @pytest.mark.parametrize(
     ("username", "url", "field", "model"),
     [
-        ("town_admin", "/publishing/new/", "accounts", Post),
-        ("town_admin", "/publishing/new/", "materials", Post),
+        ("town_admin", "/publishing/new/", "accounts", "publishing.Post"),
+        ("town_admin", "/publishing/new/", "materials", "publishing.Post"),
         ("center", "/publishing/tasks/", "units", "publishing.CoordinationTask"),
         ("duty_officer", "/security/incidents/new/", "accounts", "security.Incident"),
         ("duty_officer", "/security/roster/", "people", "security.DutyShift"),
     ],
 )
 def test_an_id_beyond_the_databases_integers_is_an_invalid_choice(
-    login: Any, username: str, url: str, field: str, model: Any
+    login: Any, username: str, url: str, field: str, model: str
 ) -> None:
     """Bad input gets a Chinese message and changes nothing: a check box value no database integer holds."""
     from django.apps import apps
 
-    rows = apps.get_model(model) if isinstance(model, str) else model
+    rows = apps.get_model(model)
     before = rows.objects.count()
     client = login(username)
     page = client.get(url)
